@@ -1,0 +1,301 @@
+// The HTTP server: routing, latency, fault application, the request log and connection counting.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin.js';
+import { FaultQueue, type Fault, type FaultKind, type Faults } from './faults.js';
+import { DEFAULT_FREE_TRACE_LIMIT, KeyRegistry, type KeyConfig } from './keys.js';
+import { handleOtlp } from './otlp.js';
+import { invalidApiKey, json, notFoundPage, text, type Reply } from './reply.js';
+import { addSpan, authenticateBearer, createTrace, getTrace, listTraces, patchTrace, type ApiContext, type Caller } from './rest.js';
+import { Store, type StoredTrace } from './store.js';
+
+export interface NexusLocalOptions {
+  port?: number;
+  host?: string;
+  keys?: Record<string, KeyConfig>;
+  latencyMs?: number;
+  /**
+   * Time each request occupies the server, one request at a time: models the hosted Nexus, which
+   * answers ~60–80 requests/s whatever the client's concurrency. Default 0 (unbounded).
+   */
+  serviceTimeMs?: number;
+  metadataAs?: 'json' | 'text';
+  now?: () => Date;
+  freeTraceLimit?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number | null;
+  fault: FaultKind | null;
+  startedAt: number;
+  endedAt: number;
+  connectionId: number;
+}
+
+export interface NexusLocal {
+  readonly url: string;
+  readonly port: number;
+  readonly faults: Faults;
+  addKey(key: string, config?: KeyConfig): void;
+  setPlan(key: string, plan: 'free' | 'pro'): void;
+  revokeKey(key: string): void;
+  traces(): StoredTrace[];
+  trace(id: string): StoredTrace | undefined;
+  readonly requests: readonly RequestLogEntry[];
+  readonly connections: number;
+  resetStats(): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+interface RequestData {
+  params: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+type RestHandler = (ctx: ApiContext, caller: Caller, request: RequestData) => Reply;
+
+const TRACE_PATH = /^\/api\/v1\/traces\/([^/]+)$/;
+const SPANS_PATH = /^\/api\/v1\/traces\/([^/]+)\/spans$/;
+
+function pathId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // undecodable: looked up as-is, which simply finds nothing
+  }
+}
+
+/**
+ * Routes are matched before auth, so an unknown route is an HTML 404 even without a key
+ * (assumption). Trailing slashes are not normalised: /api/v1/traces/ is unknown.
+ */
+function restRoute(method: string, pathname: string): RestHandler | null {
+  if (pathname === '/api/v1/traces') {
+    if (method === 'POST') return (ctx, caller, r) => createTrace(ctx, caller, r.body);
+    if (method === 'GET') return (ctx, caller, r) => listTraces(ctx, caller, r.params);
+    return null;
+  }
+  const spans = SPANS_PATH.exec(pathname);
+  if (spans?.[1] !== undefined) {
+    const id = pathId(spans[1]);
+    return method === 'POST' ? (ctx, caller, r) => addSpan(ctx, caller, id, r.body) : null;
+  }
+  const trace = TRACE_PATH.exec(pathname);
+  if (trace?.[1] !== undefined) {
+    const id = pathId(trace[1]);
+    if (method === 'GET') return (ctx, caller) => getTrace(ctx, caller, id);
+    if (method === 'PATCH') return (ctx, caller, r) => patchTrace(ctx, caller, id, r.body);
+  }
+  return null;
+}
+
+function dispatch(ctx: ApiContext, method: string, pathname: string, request: RequestData): Reply {
+  if (pathname === '/v1/traces') {
+    return method === 'POST' ? handleOtlp(ctx, request.headers, request.body) : notFoundPage();
+  }
+  const handler = restRoute(method, pathname);
+  if (!handler) return notFoundPage();
+  const caller = authenticateBearer(ctx.keys, request.headers.authorization);
+  return caller ? handler(ctx, caller, request) : invalidApiKey();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+  res.end(reply.body);
+}
+
+function faultReply(fault: Extract<Fault, { kind: 'fail' }>): Reply {
+  return fault.hasBody ? json(fault.status, fault.body) : text(fault.status);
+}
+
+function checkNonNegative(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
+}
+
+export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<NexusLocal> {
+  const host = options.host ?? '127.0.0.1';
+  const baseLatency = options.latencyMs ?? 0;
+  const freeTraceLimit = options.freeTraceLimit ?? DEFAULT_FREE_TRACE_LIMIT;
+  checkNonNegative('latencyMs', baseLatency);
+  const serviceTime = options.serviceTimeMs ?? 0;
+  checkNonNegative('serviceTimeMs', serviceTime);
+  let serviceQueue: Promise<void> = Promise.resolve();
+  checkNonNegative('freeTraceLimit', freeTraceLimit);
+
+  const store = new Store();
+  const keys = new KeyRegistry(options.keys);
+  const faults = new FaultQueue();
+  const ctx: ApiContext = {
+    store,
+    keys,
+    now: options.now ?? ((): Date => new Date()),
+    freeTraceLimit,
+    metadataAs: options.metadataAs ?? 'json',
+  };
+
+  const log: RequestLogEntry[] = [];
+  const socketIds = new WeakMap<Socket, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  let connections = 0;
+  let lastConnectionId = 0;
+  let closed = false;
+
+  // Resolves after `ms`; never resolves if the server closes meanwhile (the request is abandoned).
+  const sleep = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, ms);
+          timers.add(timer);
+        });
+
+  const adminCtx = {
+    faults,
+    stats: () => ({ requests: log.length, connections, ...store.counts() }),
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    // Concatenated, not resolved: a target like //api/v1/traces must stay a path, not a host.
+    const target = req.url ?? '/';
+    const url = new URL(target.startsWith('/') ? `http://nexus.local${target}` : target, 'http://nexus.local');
+    const pathname = url.pathname;
+    const socket = req.socket;
+
+    if (pathname.startsWith(ADMIN_PREFIX)) {
+      const body = await readBody(req);
+      if (!isLoopback(socket.remoteAddress)) return send(res, json(403, { error: 'Admin routes are loopback-only' }));
+      return send(res, handleAdmin(adminCtx, method, pathname, body));
+    }
+
+    const entry: RequestLogEntry = {
+      method,
+      path: pathname,
+      status: null,
+      fault: null,
+      startedAt: Date.now(),
+      endedAt: Date.now(),
+      connectionId: socketIds.get(socket) ?? 0,
+    };
+    log.push(entry);
+    // Taken on arrival, so faults go to requests in the order they arrive, whatever the latency.
+    const fault = faults.take(method, pathname);
+    entry.fault = fault?.kind ?? null;
+    const hangUp = (): void => {
+      socket.destroy();
+      entry.endedAt = Date.now();
+    };
+
+    if (fault?.kind === 'reset') {
+      await sleep(baseLatency + faults.latencyMs);
+      if (!closed) hangUp(); // before reading or handling anything: nothing is written
+      return;
+    }
+
+    const body = await readBody(req);
+    await sleep(baseLatency + faults.latencyMs);
+    if (serviceTime > 0) {
+      const turn = serviceQueue.then(() => sleep(serviceTime));
+      serviceQueue = turn;
+      await turn;
+    }
+    if (closed) return;
+
+    let reply: Reply;
+    if (fault?.kind === 'fail') {
+      reply = faultReply(fault); // the store is never touched
+    } else {
+      try {
+        reply = dispatch(ctx, method, pathname, { params: url.searchParams, headers: req.headers, body });
+      } catch {
+        // e.g. RowTooLargeError: the hosted server answers a plain-text 500 when the DB refuses a row
+        reply = text(500, 'Internal Server Error');
+      }
+    }
+
+    if (fault?.kind === 'drop') return hangUp(); // the work is committed; the client hears nothing
+
+    entry.status = reply.status;
+    res.on('close', () => {
+      entry.endedAt = Date.now();
+    });
+    send(res, reply);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      // The client went away mid-request (e.g. aborted body): nothing left to answer.
+      if (!res.headersSent) res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket: Socket) => {
+    connections++;
+    socketIds.set(socket, ++lastConnectionId); // ids stay unique across resetStats()
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    faults,
+    addKey: (key, config) => keys.add(key, config),
+    setPlan: (key, plan) => keys.setPlan(key, plan),
+    revokeKey: (key) => keys.revoke(key),
+    traces: () => store.snapshot(),
+    trace: (id) => store.snapshotById(id),
+    get requests(): readonly RequestLogEntry[] {
+      return log;
+    },
+    get connections(): number {
+      return connections;
+    },
+    resetStats(): void {
+      log.length = 0;
+      connections = 0;
+    },
+    clear(): void {
+      log.length = 0;
+      connections = 0;
+      store.clear();
+    },
+    close(): Promise<void> {
+      if (closed) return Promise.resolve();
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

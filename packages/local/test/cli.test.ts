@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs, runCli } from '../src/cli.js';
+import { call, generateKey, traceBody } from './helpers.js';
+
+describe('parseCliArgs', () => {
+  it('has defaults', () => {
+    expect(parseCliArgs([])).toEqual({ help: false, port: 0, host: '127.0.0.1', keys: [], free: false, latencyMs: 0 });
+  });
+
+  it('reads every flag, --key repeatable', () => {
+    expect(parseCliArgs(['--port', '4318', '--host', '0.0.0.0', '--key', 'k1', '--key', 'k2', '--free', '--latency', '15'])).toEqual({
+      help: false,
+      port: 4318,
+      host: '0.0.0.0',
+      keys: ['k1', 'k2'],
+      free: true,
+      latencyMs: 15,
+    });
+  });
+
+  it('rejects bad values and unknown flags', () => {
+    expect(() => parseCliArgs(['--port', 'x'])).toThrow(/--port/);
+    expect(() => parseCliArgs(['--port', '70000'])).toThrow(/--port/);
+    expect(() => parseCliArgs(['--latency', '-1'])).toThrow(/--latency/);
+    expect(() => parseCliArgs(['--bogus'])).toThrow();
+    expect(() => parseCliArgs(['stray'])).toThrow();
+  });
+});
+
+describe('runCli', () => {
+  it('prints the URL and a generated key, and accepts only that key', async () => {
+    const lines: string[] = [];
+    const local = await runCli(parseCliArgs([]), (line) => lines.push(line));
+    try {
+      expect(lines[0]).toBe(`Nexus-compatible server on ${local.url}`);
+      const key = /^API key \(pro\): (nxs_[0-9a-f]{64})$/.exec(lines[1] ?? '')?.[1];
+      expect(key).toBeDefined();
+      expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+      expect((await call(local, 'GET', '/api/v1/traces', { key: generateKey() })).status).toBe(401);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('uses --key and --free', async () => {
+    const key = generateKey();
+    const lines: string[] = [];
+    const local = await runCli(parseCliArgs(['--key', key, '--free']), (line) => lines.push(line));
+    try {
+      expect(lines[1]).toBe(`API key (free): ${key}`);
+      expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'a' }) })).status).toBe(201);
+      expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'b' }) })).status).toBe(403);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+// The built bin (present after `tsc -b`, as in `pnpm test`): a real process, stopped by a signal.
+const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+describe.skipIf(!existsSync(bin))('nexus-otel-local process', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`serves and stops cleanly on ${signal}`, async () => {
+      const child = spawn(process.execPath, [bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /Nexus-compatible server on (http:\/\/\S+)/.exec(out);
+          if (match?.[1] && /API key/.test(out)) resolve(match[1]);
+        });
+        child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+      });
+      const key = /API key \(pro\): (\S+)/.exec(out)?.[1] ?? '';
+      const res = await fetch(`${url}/api/v1/traces`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+      const code = await new Promise<number | null>((resolve) => {
+        child.once('exit', (c) => resolve(c));
+        child.kill(signal);
+      });
+      expect(code).toBe(0);
+    });
+  }
+});

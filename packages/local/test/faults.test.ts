@@ -1,0 +1,293 @@
+import { Agent, request } from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startNexusLocal, type NexusLocal } from '../src/index.js';
+import { call, createTrace, generateKey, spanBody, traceBody } from './helpers.js';
+
+let local: NexusLocal;
+const key = generateKey();
+
+beforeAll(async () => {
+  local = await startNexusLocal();
+});
+afterAll(() => local.close());
+afterEach(() => {
+  local.faults.clear();
+  local.clear();
+});
+
+interface RawAnswer {
+  status: number;
+  body: string;
+}
+
+/** node:http, so a test can pick the Agent and see the raw socket error. */
+function raw(server: NexusLocal, method: string, path: string, body?: unknown, agent?: Agent): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      `${server.url}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('failNext', () => {
+  it('answers the status with a JSON body, without touching the store', async () => {
+    local.faults.failNext(1, 503, { body: { error: 'Service Unavailable' } });
+    const res = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: 'Service Unavailable' });
+    expect(local.traces()).toHaveLength(0);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+    expect(local.traces()).toHaveLength(1);
+  });
+
+  it('answers plain text when no body is given, n times, before auth', async () => {
+    local.faults.failNext(2, 500);
+    for (let i = 0; i < 2; i++) {
+      const res = await call(local, 'GET', '/api/v1/traces', { key: null });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(res.text).toBe('Internal Server Error');
+    }
+    expect((await call(local, 'GET', '/api/v1/traces', { key: null })).status).toBe(401);
+  });
+
+  it('hits only matching requests (method, exact path, RegExp path)', async () => {
+    const id = await createTrace(local, key);
+    local.faults.failNext(1, 429, { body: { error: 'slow down' }, match: { method: 'post', path: /\/spans$/ } });
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+    expect((await call(local, 'GET', `/api/v1/traces/${id}`, { key })).status).toBe(200);
+    const hit = await call(local, 'POST', `/api/v1/traces/${id}/spans`, { key, body: spanBody() });
+    expect(hit.status).toBe(429);
+    expect((await call(local, 'POST', `/api/v1/traces/${id}/spans`, { key, body: spanBody() })).status).toBe(201);
+
+    local.faults.failNext(1, 502, { match: { path: '/api/v1/traces' } });
+    expect((await call(local, 'GET', `/api/v1/traces/${id}`, { key })).status).toBe(200); // exact string: no prefix match
+    expect((await call(local, 'GET', '/api/v1/traces?limit=5', { key })).status).toBe(502); // query is not part of the path
+    expect(local.trace(id)?.spans).toHaveLength(1);
+  });
+
+  it('consumes faults of all kinds in the order they were armed, one per request', async () => {
+    local.faults.failNext(1, 500);
+    local.faults.failNext(1, 502);
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(500);
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(502);
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+  });
+
+  it('validates its arguments', () => {
+    expect(() => local.faults.failNext(-1, 500)).toThrow(RangeError);
+    expect(() => local.faults.failNext(1, 99)).toThrow(RangeError);
+    expect(() => local.faults.latency(-5)).toThrow(RangeError);
+  });
+});
+
+describe('resetNext', () => {
+  it('destroys the socket before handling: nothing is written', async () => {
+    local.faults.resetNext(1);
+    await expect(raw(local, 'POST', '/api/v1/traces', traceBody())).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNRESET|EPIPE/),
+    });
+    expect(local.traces()).toHaveLength(0);
+    const last = local.requests[local.requests.length - 1];
+    expect(last).toMatchObject({ method: 'POST', path: '/api/v1/traces', status: null, fault: 'reset' });
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+  });
+
+  it('fails fetch too, and respects match', async () => {
+    const id = await createTrace(local, key);
+    local.faults.resetNext(1, { match: { method: 'PATCH' } });
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+    await expect(call(local, 'PATCH', `/api/v1/traces/${id}`, { key, body: { status: 'success' } })).rejects.toThrow();
+    expect(local.trace(id)?.status).toBe('running');
+  });
+});
+
+describe('dropResponseNext', () => {
+  it('commits the write, then hangs up without any response', async () => {
+    local.faults.dropResponseNext(1);
+    await expect(raw(local, 'POST', '/api/v1/traces', traceBody({ name: 'committed' }))).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
+    expect(local.traces().map((t) => t.name)).toEqual(['committed']);
+    expect(local.requests.at(-1)).toMatchObject({ status: null, fault: 'drop' });
+  });
+
+  it('lets a retried POST create a duplicate (no idempotency)', async () => {
+    const id = await createTrace(local, key);
+    local.faults.dropResponseNext(1, { match: { path: /\/spans$/ } });
+    await expect(call(local, 'POST', `/api/v1/traces/${id}/spans`, { key, body: spanBody() })).rejects.toThrow();
+    expect((await call(local, 'POST', `/api/v1/traces/${id}/spans`, { key, body: spanBody() })).status).toBe(201);
+    expect(local.trace(id)?.spans).toHaveLength(2);
+  });
+});
+
+describe('latency', () => {
+  it('adds options.latencyMs to every request', async () => {
+    const slow = await startNexusLocal({ latencyMs: 120 });
+    try {
+      const started = Date.now();
+      expect((await call(slow, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+      const entry = slow.requests[0];
+      expect((entry?.endedAt ?? 0) - (entry?.startedAt ?? 0)).toBeGreaterThanOrEqual(110);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('faults.latency() applies from now on until cleared', async () => {
+    local.faults.latency(150);
+    let started = Date.now();
+    await call(local, 'GET', '/api/v1/traces', { key });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    local.faults.latency(0);
+    started = Date.now();
+    await call(local, 'GET', '/api/v1/traces', { key });
+    expect(Date.now() - started).toBeLessThan(140);
+  });
+
+  it('takes faults in arrival order even when responses are delayed', async () => {
+    local.faults.latency(100);
+    local.faults.failNext(1, 500);
+    const [first, second] = await Promise.all([
+      call(local, 'GET', '/api/v1/traces', { key }),
+      new Promise((r) => setTimeout(r, 20)).then(() => call(local, 'GET', '/api/v1/traces', { key })),
+    ]);
+    expect(first.status).toBe(500);
+    expect(second.status).toBe(200);
+  });
+});
+
+describe('request log, connections, keep-alive', () => {
+  it('reuses one connection for sequential requests through a keep-alive Agent', async () => {
+    const server = await startNexusLocal();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const id = JSON.parse((await raw(server, 'POST', '/api/v1/traces', traceBody(), agent)).body) as { trace_id: string };
+      for (let i = 0; i < 4; i++) expect((await raw(server, 'POST', `/api/v1/traces/${id.trace_id}/spans`, spanBody(), agent)).status).toBe(201);
+      expect((await raw(server, 'GET', `/api/v1/traces/${id.trace_id}`, undefined, agent)).status).toBe(200);
+      expect(server.connections).toBe(1);
+      expect(server.requests).toHaveLength(6);
+      expect(new Set(server.requests.map((r) => r.connectionId)).size).toBe(1);
+      // A plain Agent without keep-alive opens one connection per request.
+      const noKeepAlive = new Agent({ keepAlive: false });
+      await raw(server, 'GET', '/api/v1/traces', undefined, noKeepAlive);
+      await raw(server, 'GET', '/api/v1/traces', undefined, noKeepAlive);
+      expect(server.connections).toBe(3);
+      noKeepAlive.destroy();
+    } finally {
+      agent.destroy();
+      await server.close();
+    }
+  });
+
+  it('logs every request in arrival order with method, pathname, status and fault', async () => {
+    const server = await startNexusLocal();
+    try {
+      server.faults.failNext(1, 500, { match: { method: 'GET' } });
+      await call(server, 'POST', '/api/v1/traces', { key, body: traceBody() });
+      await call(server, 'GET', '/api/v1/traces?limit=2', { key });
+      await call(server, 'GET', '/nowhere', { key });
+      expect(server.requests.map(({ method, path, status, fault }) => ({ method, path, status, fault }))).toEqual([
+        { method: 'POST', path: '/api/v1/traces', status: 201, fault: null },
+        { method: 'GET', path: '/api/v1/traces', status: 500, fault: 'fail' },
+        { method: 'GET', path: '/nowhere', status: 404, fault: null },
+      ]);
+      for (const entry of server.requests) {
+        expect(entry.endedAt).toBeGreaterThanOrEqual(entry.startedAt);
+        expect(entry.connectionId).toBeGreaterThan(0);
+      }
+      expect(server.connections).toBeGreaterThan(0);
+      server.resetStats();
+      expect(server.requests).toHaveLength(0);
+      expect(server.connections).toBe(0);
+      expect(server.traces()).toHaveLength(1); // resetStats keeps the data
+      await call(server, 'GET', '/api/v1/traces', { key });
+      server.clear();
+      expect(server.requests).toHaveLength(0);
+      expect(server.traces()).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('close() ends open keep-alive sockets', async () => {
+    const server = await startNexusLocal();
+    const agent = new Agent({ keepAlive: true });
+    await raw(server, 'GET', '/api/v1/traces', undefined, agent);
+    await server.close();
+    await expect(raw(server, 'GET', '/api/v1/traces', undefined, agent)).rejects.toThrow();
+    agent.destroy();
+  });
+});
+
+describe('admin routes', () => {
+  it('arms faults from another process and reports stats, bypassing faults and the log', async () => {
+    const server = await startNexusLocal();
+    const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
+      fetch(`${server.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    try {
+      let res = await admin('POST', '/_local/faults', {
+        latencyMs: 0,
+        failNext: { n: 1, status: 503, body: { error: 'down' }, method: 'POST', path: '/api/v1/traces' },
+        resetNext: { n: 1, method: 'GET' },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true });
+      expect((await admin('GET', '/_local/stats')).status).toBe(200); // not consumed by the GET reset
+      expect((await call(server, 'POST', '/api/v1/traces', { key, body: traceBody() })).body).toEqual({ error: 'down' });
+      await expect(call(server, 'GET', '/api/v1/traces', { key })).rejects.toThrow();
+      await createTrace(server, key);
+      res = await admin('POST', '/_local/faults', { dropResponseNext: { n: 1, pathRegex: '/spans$' } });
+      expect(res.status).toBe(200);
+      res = await admin('GET', '/_local/stats');
+      expect(await res.json()).toEqual({ requests: 3, connections: expect.any(Number), traces: 1, spans: 0 });
+      await admin('POST', '/_local/faults', { clear: true });
+      const id = server.traces()[0]?.id ?? '';
+      expect((await call(server, 'POST', `/api/v1/traces/${id}/spans`, { key, body: spanBody() })).status).toBe(201);
+      for (const bad of [{ failNext: { n: 1 } }, { resetNext: { n: -1 } }, { latencyMs: 'x' }, { dropResponseNext: { n: 1, pathRegex: '(' } }]) {
+        res = await admin('POST', '/_local/faults', bad);
+        expect(res.status, JSON.stringify(bad)).toBe(400);
+        expect(await res.json()).toEqual({ error: expect.any(String) });
+      }
+      expect((await admin('GET', '/_local/nope')).status).toBe(404);
+      expect(server.requests.every((r) => !r.path.startsWith('/_local'))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('serviceTimeMs: one request at a time, like the hosted Nexus', () => {
+  it('concurrent requests are answered one after another', async () => {
+    const serial = await startNexusLocal({ serviceTimeMs: 30 });
+    try {
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => call(serial, 'POST', '/api/v1/traces', { key, body: traceBody() })));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5 * 30 - 5);
+      const ends = serial.requests.map((r) => r.endedAt).sort((a, b) => a - b);
+      for (let i = 1; i < ends.length; i += 1) expect(ends[i]! - ends[i - 1]!).toBeGreaterThanOrEqual(25);
+    } finally {
+      await serial.close();
+    }
+  });
+});
