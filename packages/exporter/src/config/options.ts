@@ -1,0 +1,43 @@
+import type { TraceMapper } from '../map/types.js';
+
+/** Options of `NexusSpanExporter`. Each has an environment variable; an option given here wins. */
+export interface NexusExporterOptions {
+  /** Nexus API key (`nxs_…`). Env `NEXUS_API_KEY`. Without one the exporter is disabled. */
+  apiKey?: string;
+  /** Env `NEXUS_BASE_URL`, default `https://nexus.keylightdigital.dev`. */
+  baseUrl?: string;
+  /** Agent name for every trace. Env `NEXUS_AGENT`; else the resource's `service.name`. */
+  agent?: string;
+  /** Allow `http://` to a host that is not loopback. Env `NEXUS_ALLOW_INSECURE_HTTP=true`. */
+  allowInsecureHttp?: boolean;
+  /** Per-request timeout. Env `NEXUS_TIMEOUT_MILLIS`, default 10 000. */
+  timeoutMillis?: number;
+  /** How long a trace whose root has not ended is held before it is created as `running`. Env `NEXUS_MAX_TRACE_WAIT_MILLIS`, default 30 000. */
+  maxTraceWaitMillis?: number;
+  /** Upper bound on `forceFlush()` and `shutdown()`. Env `NEXUS_FLUSH_TIMEOUT_MILLIS`, default 30 000. */
+  flushTimeoutMillis?: number;
+  /** Requests in flight at once, across all traces. Env `NEXUS_CONCURRENCY`, default 16. */
+  concurrency?: number;
+  /** Attempts per request on 5xx, network errors and timeouts. Env `NEXUS_MAX_ATTEMPTS`, default 5. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt, with full jitter, up to 8 s. Env `NEXUS_RETRY_BASE_MILLIS`, default 250. */
+  retryBaseMillis?: number;
+  /** A trace not delivered this long after it was ready is dropped. Env `NEXUS_DELIVERY_TIMEOUT_MILLIS`, default 300 000. */
+  deliveryTimeoutMillis?: number;
+  /** Cap on spans held (waiting or uploading). Env `NEXUS_MAX_HELD_SPANS`, default 20 000. */
+  maxHeldSpans?: number;
+  /** Cap on the estimated bytes of spans held. Env `NEXUS_MAX_HELD_BYTES`, default 64 MiB. */
+  maxHeldBytes?: number;
+  /** Uploaded traces remembered so late spans can join them. Env `NEXUS_MAX_INDEXED_TRACES`, default 10 000. */
+  maxIndexedTraces?: number;
+  /** Nexus `input`/`output` fields longer than this (JSON bytes) are cut with a marker. Env `NEXUS_MAX_FIELD_BYTES`, default 32 768. */
+  maxFieldBytes?: number;
+  /** After a 403 (agent limit) or 429 (monthly limit), no trace is created for this long. Env `NEXUS_LIMIT_RETRY_MILLIS`, default 900 000. */
+  limitRetryMillis?: number;
+  /** After a 401, nothing is sent for this long. Env `NEXUS_AUTH_RETRY_MILLIS`, default 60 000. */
+  authRetryMillis?: number;
+  /** Turns spans into Nexus traces. Default: the generic mapper. */
+  mapper?: TraceMapper;
+}
+
+export const DEFAULT_BASE_URL = 'https://nexus.keylightdigital.dev';

@@ -1,0 +1,271 @@
+import { isRetryable, type Cancelled, type NexusClient } from '../nexus/client.js';
+import { selectUploadable, viewOf } from './select.js';
+import type { Blocks } from './blocks.js';
+import type { TraceState } from '../assemble/trace-state.js';
+import type { TraceStore } from '../assemble/trace-store.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Reporter } from '../diag/reporter.js';
+import type { MappedSpan, MappedTrace, TraceMapper } from '../map/types.js';
+import type { CreateSpanBody, PatchTraceBody } from '../nexus/api-types.js';
+import type { Failure } from '../nexus/outcome.js';
+
+export interface JobDeps {
+  client: NexusClient;
+  store: TraceStore;
+  reporter: Reporter;
+  mapper: TraceMapper;
+  blocks: Blocks;
+  config: ResolvedConfig;
+  now: () => number;
+  /** Set when shutdown's deadline passed: stop retrying. */
+  aborted: () => boolean;
+  /** A flush is running: upload incomplete traces and orphans now. */
+  forcing: () => boolean;
+}
+
+/** `deferred`: a transient failure outlasted the retries; what is left stays held for a later job. */
+export type JobResult = 'done' | 'deferred';
+
+/**
+ * One upload pass over a trace: create the Nexus trace if it is not there yet (final status,
+ * `ended_at`, metadata), then its spans parents-first, siblings concurrently, then a PATCH when the
+ * trace's status or end changed. Every failure is settled here; nothing is thrown.
+ */
+export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<JobResult> {
+  const { store, reporter, config } = deps;
+  const now = deps.now();
+  const cancelled: Cancelled = () => trace.dropped || deps.aborted();
+  if (deps.forcing()) trace.forced = true;
+
+  if (deps.blocks.authBlocked(now)) {
+    store.dropHeld(trace, 'unauthorized', 'Nexus refused the API key');
+    return 'done';
+  }
+  if (trace.readyAt !== undefined && now - trace.readyAt > config.deliveryTimeoutMillis) {
+    store.dropHeld(trace, 'delivery_timeout', `not delivered within deliveryTimeoutMillis (${config.deliveryTimeoutMillis} ms)`);
+    return 'done';
+  }
+
+  const chosen = selectUploadable(trace, now, config.maxTraceWaitMillis);
+  let mapped: MappedTrace | undefined;
+  if (chosen.length > 0) {
+    try {
+      mapped = deps.mapper.mapTrace(chosen.map(viewOf), { maxFieldBytes: config.maxFieldBytes });
+    } catch (error) {
+      for (const held of chosen) store.release(trace, held.localId);
+      reporter.drop('malformed_span', chosen.length, `the mapper failed on trace ${trace.traceId}: ${String(error).slice(0, 200)}`);
+      return 'done';
+    }
+  }
+
+  if (mapped && trace.nexusTraceId === undefined) {
+    const created = await createTrace(trace, mapped, deps, cancelled);
+    if (created !== 'created') return created;
+  } else if (mapped && mapped.header.status !== 'running') {
+    queuePatch(trace, mapped);
+  }
+
+  let outcome: JobResult = 'done';
+  if (mapped && trace.nexusTraceId !== undefined) {
+    const failedSources = await uploadSpans(trace, mapped.spans, deps, cancelled);
+    if (failedSources === 'gone') return 'done';
+    for (const held of chosen) {
+      if (!failedSources.has(held.localId)) store.release(trace, held.localId);
+    }
+    if (failedSources.size > 0) outcome = 'deferred';
+  }
+
+  if (outcome === 'done' && trace.pendingPatch && trace.nexusTraceId !== undefined) {
+    const result = await deps.client.patchTrace(trace.nexusTraceId, trace.pendingPatch, cancelled);
+    if (result.ok) {
+      trace.sentStatus = trace.pendingPatch.status ?? trace.sentStatus;
+      trace.sentEndedAt = trace.pendingPatch.ended_at ?? trace.sentEndedAt;
+      trace.pendingPatch = undefined;
+    } else if (isRetryable(result.failure)) {
+      outcome = 'deferred';
+    } else {
+      settleFailure(result.failure, deps, 'a trace update');
+      trace.pendingPatch = undefined;
+    }
+  }
+  return outcome;
+}
+
+async function createTrace(trace: TraceState, mapped: MappedTrace, deps: JobDeps, cancelled: Cancelled): Promise<'created' | JobResult> {
+  const { store, config, blocks, reporter } = deps;
+  const limit = blocks.limitBlocked(deps.now());
+  if (limit) {
+    store.dropHeld(trace, limit, 'Nexus refuses new traces on this plan until the limit lifts');
+    return 'done';
+  }
+  const { header } = mapped;
+  const agent = config.agent ?? header.serviceName ?? 'unknown_service';
+  const body = {
+    agent_id: agent,
+    name: header.name,
+    status: header.status,
+    started_at: header.startedAt,
+    ...(header.endedAt ? { ended_at: header.endedAt } : {}),
+    metadata: header.metadata,
+  };
+  const result = await deps.client.createTrace(body, trace.traceId, trace.createUncertain, cancelled);
+  if (result.ok) {
+    if (blocks.lifted()) reporter.forget('401', '403', '429');
+    trace.nexusTraceId = result.value;
+    trace.createUncertain = false;
+    trace.sentStatus = header.status;
+    trace.sentEndedAt = header.endedAt;
+    return 'created';
+  }
+  if (isRetryable(result.failure)) {
+    if (trace.dropped) return 'done';
+    trace.createUncertain = trace.createUncertain || result.failure.kind === 'unknown';
+    return 'deferred';
+  }
+  settleFailure(result.failure, deps, 'a trace');
+  store.dropHeld(trace, dropReasonOf(result.failure), 'refused by Nexus, as said above');
+  return 'done';
+}
+
+/** After a late root: the trace's final status and end, if they differ from what Nexus has. */
+function queuePatch(trace: TraceState, mapped: MappedTrace): void {
+  const { status, endedAt } = mapped.header;
+  const patch: PatchTraceBody = { ...trace.pendingPatch };
+  const current = patch.status ?? trace.sentStatus;
+  if (current === 'running' || (status === 'error' && current !== 'error')) patch.status = status;
+  const lastEnd = patch.ended_at ?? trace.sentEndedAt;
+  if (endedAt && (!lastEnd || endedAt > lastEnd)) patch.ended_at = endedAt;
+  if (patch.status !== undefined || patch.ended_at !== undefined) trace.pendingPatch = patch;
+}
+
+/**
+ * Posts spans parents-first: each span starts as soon as its parent has its Nexus id, so a trace
+ * costs one round trip per level. Returns the local ids of held spans that must be retried later,
+ * or 'gone' when the trace no longer exists in Nexus.
+ */
+async function uploadSpans(trace: TraceState, spans: MappedSpan[], deps: JobDeps, cancelled: Cancelled): Promise<Set<string> | 'gone'> {
+  const { client, store } = deps;
+  const traceId = trace.nexusTraceId as string;
+  const todo = uniqueIds(spans).filter((span) => !trace.nexusSpanIds.has(span.localId));
+  const inBatch = new Set(todo.map((span) => span.localId));
+  const children = new Map<string, MappedSpan[]>();
+  const starters: Array<[MappedSpan, string | null]> = [];
+  for (const span of todo) {
+    const parent = span.parentLocalId;
+    if (parent !== null && inBatch.has(parent) && parent !== span.localId) {
+      const list = children.get(parent) ?? [];
+      list.push(span);
+      children.set(parent, list);
+    } else {
+      starters.push([span, parent === null ? null : (trace.nexusSpanIds.get(parent) ?? null)]);
+    }
+  }
+
+  const failedSources = new Set<string>();
+  let gone: 'trace_not_found' | 'unauthorized' | undefined;
+  const claimed = (): ReadonlySet<string> => new Set(trace.nexusSpanIds.values());
+
+  const post = async (span: MappedSpan, nexusParentId: string | null): Promise<void> => {
+    if (gone || cancelled()) {
+      markFailed(span);
+      return;
+    }
+    const body: CreateSpanBody = {
+      name: span.name,
+      status: span.status,
+      started_at: span.startedAt,
+      ...(span.endedAt ? { ended_at: span.endedAt } : {}),
+      parent_span_id: nexusParentId,
+      input: span.input,
+      output: span.output,
+      error: span.error,
+    };
+    const uncertain = trace.uncertainSpans.has(span.localId);
+    const result = await client.createSpan(traceId, body, claimed(), uncertain, cancelled);
+    let childParent: string | null = nexusParentId;
+    if (result.ok) {
+      trace.nexusSpanIds.set(span.localId, result.value);
+      trace.uncertainSpans.delete(span.localId);
+      childParent = result.value;
+    } else if (isRetryable(result.failure)) {
+      if (result.failure.kind === 'unknown') trace.uncertainSpans.add(span.localId);
+      markFailed(span);
+      return;
+    } else if (result.failure.kind === 'not_found') {
+      gone = 'trace_not_found';
+      return;
+    } else {
+      settleFailure(result.failure, deps, 'a span');
+      deps.reporter.drop(dropReasonOf(result.failure), 1, 'refused by Nexus, as said above');
+      if (result.failure.kind === 'unauthorized') {
+        gone = 'unauthorized';
+        return;
+      }
+      // The span is lost, not its children: they nest under its parent instead.
+    }
+    await Promise.all((children.get(span.localId) ?? []).map((child) => post(child, childParent)));
+  };
+
+  const markFailed = (span: MappedSpan): void => {
+    failedSources.add(span.sourceId);
+    for (const child of children.get(span.localId) ?? []) markFailed(child);
+  };
+
+  await Promise.all(starters.map(([span, parent]) => post(span, parent)));
+  if (gone) {
+    const count = trace.held.size;
+    store.forget(trace);
+    deps.reporter.drop(gone, count, gone === 'unauthorized' ? 'Nexus refused the API key' : 'the trace no longer exists in Nexus');
+    return 'gone';
+  }
+  return failedSources;
+}
+
+/** A mapper must give each span a unique local id; repeated ones are suffixed rather than merged. */
+function uniqueIds(spans: MappedSpan[]): MappedSpan[] {
+  const seen = new Set<string>();
+  return spans.map((span) => {
+    let id = span.localId;
+    for (let n = 2; seen.has(id); n += 1) id = `${span.localId}~${n}`;
+    seen.add(id);
+    return id === span.localId ? span : { ...span, localId: id };
+  });
+}
+
+function dropReasonOf(failure: Failure): 'invalid' | 'unauthorized' | 'agent_limit' | 'monthly_limit' | 'trace_not_found' {
+  switch (failure.kind) {
+    case 'unauthorized':
+    case 'agent_limit':
+    case 'monthly_limit':
+      return failure.kind;
+    case 'not_found':
+      return 'trace_not_found';
+    default:
+      return 'invalid';
+  }
+}
+
+/** Says a permanent failure once per distinct cause, and sets the blocks it implies. */
+function settleFailure(failure: Failure, deps: JobDeps, what: string): void {
+  const { reporter, blocks, config } = deps;
+  const now = deps.now();
+  switch (failure.kind) {
+    case 'unauthorized':
+      blocks.blockAuth(now, config.authRetryMillis);
+      reporter.once('401', 'error', `Nexus refused the API key (${failure.message}). Check NEXUS_API_KEY; nothing is sent for ${Math.round(config.authRetryMillis / 1000)} s at a time until it is accepted.`);
+      return;
+    case 'agent_limit':
+      blocks.blockLimit('agent_limit', now, config.limitRetryMillis);
+      reporter.once('403', 'error', `Nexus refused a new trace (${failure.message}). Use one agent name (NEXUS_AGENT) or upgrade the plan; no trace is created for ${Math.round(config.limitRetryMillis / 60_000)} min.`);
+      return;
+    case 'monthly_limit':
+      blocks.blockLimit('monthly_limit', now, config.limitRetryMillis);
+      reporter.once('429', 'error', `Nexus refused a new trace (${failure.message}). The monthly trace limit of the plan is reached: upgrade, or traces resume next month.`);
+      return;
+    case 'invalid':
+      reporter.once(`400:${failure.message}`, 'warn', `Nexus rejected ${what}: ${failure.message}. It was dropped; this is a bug in nexus-otel's mapping worth reporting.`);
+      return;
+    default:
+      reporter.once(`other:${failure.message}`, 'warn', `Nexus rejected ${what}: ${failure.message}. It was dropped.`);
+  }
+}

@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: {
+    // Tests run against the local server's source, so they need no build step.
+    alias: { '@nexus-otel/local': fileURLToPath(new URL('../local/src/index.ts', import.meta.url)) },
+  },
+  test: { name: 'exporter', include: ['test/**/*.test.ts'] },
+});
