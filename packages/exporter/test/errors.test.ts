@@ -3,8 +3,12 @@ import { exportBatch, harness, SpanFactory, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
+  // Whatever went wrong, the key never appears in what the exporter said.
+  const said = h?.diagLines.join('\n') ?? '';
+  const key = h?.key ?? 'no key';
   await h?.close();
   h = undefined;
+  expect(said).not.toContain(key.slice(4));
 });
 
 const SPANS = /\/spans$/;

@@ -35,6 +35,24 @@ describe('the SpanExporter contract', () => {
     expect(traces.every((t) => t.agentName === 'support-bot' && t.spans.length === 2)).toBe(true);
   });
 
+  it('malformed spans never throw into the app: each is dropped and counted, the rest lands', async () => {
+    h = await harness();
+    const f = new SpanFactory();
+    const good = f.tree(2, 1);
+    const broken = [
+      {} as never,
+      { spanContext: () => { throw new Error('boom'); } } as never,
+      null as never,
+      { ...good[0]!, spanContext: () => ({ traceId: 5, spanId: undefined }) } as never,
+    ];
+    expect(await exportBatch(h.exporter, [...broken, ...good])).toBe(0);
+    expect(() => h!.exporter.export(undefined as never, () => undefined)).not.toThrow();
+    await h.exporter.forceFlush();
+    expect(h.server.traces()).toHaveLength(1);
+    expect(h.server.traces()[0]!.spans).toHaveLength(2);
+    expect(h.exporter.getStats().dropped['malformed_span']).toBe(4);
+  });
+
   it('export answers before any network work', async () => {
     h = await harness({}, { latencyMs: 300 });
     const f = new SpanFactory();

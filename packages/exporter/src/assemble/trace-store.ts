@@ -38,7 +38,11 @@ export class TraceStore {
   /** Holds one ended span; returns its trace, or undefined when the span itself had to be dropped. */
   add(span: ReadableSpanLike, now: number): TraceState | undefined {
     const context = span.spanContext();
-    const traceId = context.traceId;
+    const traceId = context?.traceId;
+    if (typeof traceId !== 'string' || !traceId || typeof context.spanId !== 'string' || !context.spanId) {
+      this.onDrop('malformed_span', 1, 'a span without a trace id or span id');
+      return undefined;
+    }
     const bytes = estimateSpanBytes(span);
     if (bytes > this.limits.maxHeldBytes) {
       this.onDrop('held_bytes_cap', 1, `a single span of about ${bytes} bytes exceeds maxHeldBytes`);
