@@ -41,7 +41,7 @@ async function measure(options: NexusLocalOptions, run: (url: string, key: strin
 }
 
 async function viaExporter(url: string, key: string): Promise<void> {
-  const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: url });
+  const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: url, spanFilter: 'all' });
   await new Promise<void>((resolve) => exporter.export(twentySpanTrace(), () => resolve()));
   await exporter.forceFlush();
   await exporter.shutdown();

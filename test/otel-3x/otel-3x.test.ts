@@ -20,9 +20,10 @@ describe.skipIf(!supported)('OpenTelemetry JS 3.x (@opentelemetry/sdk-trace)', (
         spanProcessors: [new BatchSpanProcessor({ exporter })],
       });
       const tracer = provider.getTracer('app');
-      const root = tracer.startSpan('invoke_agent');
-      const chat = tracer.startSpan('chat', {}, trace.setSpan(ROOT_CONTEXT, root));
-      tracer.startSpan('execute_tool', {}, trace.setSpan(ROOT_CONTEXT, chat)).end();
+      const root = tracer.startSpan('invoke_agent', { attributes: { 'gen_ai.operation.name': 'invoke_agent' } });
+      const chat = tracer.startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat' } }, trace.setSpan(ROOT_CONTEXT, root));
+      const tool = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' };
+      tracer.startSpan('execute_tool lookup', { attributes: tool }, trace.setSpan(ROOT_CONTEXT, chat)).end();
       chat.end();
       root.end();
       await provider.shutdown();
@@ -33,7 +34,7 @@ describe.skipIf(!supported)('OpenTelemetry JS 3.x (@opentelemetry/sdk-trace)', (
       expect(t!.agentName).toBe('agent-v3');
       const byName = new Map(t!.spans.map((s) => [s.name, s]));
       expect(byName.get('chat')!.parentSpanId).toBe(byName.get('invoke_agent')!.id);
-      expect(byName.get('execute_tool')!.parentSpanId).toBe(byName.get('chat')!.id);
+      expect(byName.get('execute_tool lookup')!.parentSpanId).toBe(byName.get('chat')!.id);
     } finally {
       await server.close();
     }

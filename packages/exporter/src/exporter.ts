@@ -5,7 +5,7 @@ import { Limiter } from './nexus/limiter.js';
 import { NexusClient } from './nexus/client.js';
 import { Reporter } from './diag/reporter.js';
 import { TraceStore } from './assemble/trace-store.js';
-import { genericTraceMapper } from './map/trace.js';
+import { createGenAiMapper } from './genai/mapper.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { runTraceJob, type JobDeps } from './upload/trace-job.js';
 import { selectUploadable } from './upload/select.js';
@@ -69,7 +69,15 @@ export class NexusSpanExporter {
       client: this.client,
       store: this.store,
       reporter: this.reporter,
-      mapper: config.mapper ?? genericTraceMapper,
+      mapper:
+        config.mapper ??
+        createGenAiMapper({
+          spanFilter: config.spanFilter,
+          captureContent: config.captureContent,
+          scrubSecrets: config.scrubSecrets,
+          ...(config.redact ? { redact: config.redact } : {}),
+          ...(config.prices ? { prices: config.prices } : {}),
+        }),
       blocks: new Blocks(),
       config,
       now: Date.now,

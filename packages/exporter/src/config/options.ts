@@ -1,4 +1,7 @@
 import type { TraceMapper } from '../map/types.js';
+import type { PriceTable } from '../genai/prices.js';
+import type { RedactFn } from '../genai/privacy/redact.js';
+import type { SpanFilter } from '../genai/filter.js';
 
 /** Options of `NexusSpanExporter`. Each has an environment variable; an option given here wins. */
 export interface NexusExporterOptions {
@@ -36,7 +39,17 @@ export interface NexusExporterOptions {
   limitRetryMillis?: number;
   /** After a 401, nothing is sent for this long. Env `NEXUS_AUTH_RETRY_MILLIS`, default 60 000. */
   authRetryMillis?: number;
-  /** Turns spans into Nexus traces. Default: the generic mapper. */
+  /** Which spans reach Nexus: `genai` (GenAI spans, their ancestors, errors), `all`, or a predicate. Env `NEXUS_SPAN_FILTER`, default `genai`. */
+  spanFilter?: SpanFilter;
+  /** false: no message content, tool arguments or results reach Nexus, even when the instrumentation captured them. Env `NEXUS_CAPTURE_CONTENT`, default true. */
+  captureContent?: boolean;
+  /** Sees every string that leaves for Nexus, after the built-in secret scrubbing; returns what to send. */
+  redact?: RedactFn;
+  /** Built-in scrubbing of bearer tokens, API keys, connection strings and URL passwords. Env `NEXUS_SCRUB_SECRETS`, default true. */
+  scrubSecrets?: boolean;
+  /** USD per million tokens by model, for the trace's `estimated_cost_usd`. */
+  prices?: PriceTable;
+  /** Turns spans into Nexus traces. Default: the GenAI mapper with the options above. */
   mapper?: TraceMapper;
 }
 

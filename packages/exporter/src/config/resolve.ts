@@ -1,5 +1,8 @@
 import { DEFAULT_BASE_URL, type NexusExporterOptions } from './options.js';
 import type { TraceMapper } from '../map/types.js';
+import type { PriceTable } from '../genai/prices.js';
+import type { RedactFn } from '../genai/privacy/redact.js';
+import type { SpanFilter } from '../genai/filter.js';
 
 export interface ResolvedConfig {
   apiKey: string;
@@ -19,6 +22,11 @@ export interface ResolvedConfig {
   limitRetryMillis: number;
   authRetryMillis: number;
   mapper: TraceMapper | undefined;
+  spanFilter: SpanFilter;
+  captureContent: boolean;
+  scrubSecrets: boolean;
+  redact: RedactFn | undefined;
+  prices: PriceTable | undefined;
 }
 
 /** Why the exporter cannot run: one line for the diag logger, never containing the key. */
@@ -80,6 +88,11 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       limitRetryMillis: num(options.limitRetryMillis, 'NEXUS_LIMIT_RETRY_MILLIS', 15 * 60_000),
       authRetryMillis: num(options.authRetryMillis, 'NEXUS_AUTH_RETRY_MILLIS', 60_000),
       mapper: options.mapper,
+      spanFilter: options.spanFilter ?? (env['NEXUS_SPAN_FILTER']?.trim().toLowerCase() === 'all' ? 'all' : 'genai'),
+      captureContent: options.captureContent ?? !falsy(env['NEXUS_CAPTURE_CONTENT']),
+      scrubSecrets: options.scrubSecrets ?? !falsy(env['NEXUS_SCRUB_SECRETS']),
+      redact: options.redact,
+      prices: options.prices,
     },
   };
 }
@@ -88,6 +101,10 @@ function numberOf(raw: string | undefined): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
   return Number.isFinite(value) ? value : undefined;
+}
+
+function falsy(raw: string | undefined): boolean {
+  return raw !== undefined && /^(0|false|no|off)$/i.test(raw.trim());
 }
 
 function flag(raw: string | undefined): boolean {

@@ -21,7 +21,12 @@ export function safeStringify(value: unknown): string {
   try {
     return JSON.stringify(value) ?? 'null';
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      // e.g. an array nested ten thousand deep: String() overflows the stack too.
+      return '[unserialisable value]';
+    }
   }
 }
 

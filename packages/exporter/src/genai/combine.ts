@@ -1,0 +1,106 @@
+import { readAzureAgentsHttp } from './read/azure-agents-http.js';
+import { readAzureAgentsPython } from './read/azure-agents-python.js';
+import { readAzureLegacy } from './read/azure-legacy.js';
+import { readOpenInference } from './read/openinference.js';
+import { readOpenLLMetry } from './read/openllmetry.js';
+import { readSemconv } from './read/semconv.js';
+import { readSpanEvents } from './read/span-events.js';
+import { toolCallsFromMessages } from './read/tool-call-parts.js';
+import { readVercelAi } from './read/vercel-ai.js';
+import type { ReadableSpanLike } from '../otel/types.js';
+import type { IdsReading, SpanReader, SpanReading, ToolCallReading } from './reading.js';
+
+/**
+ * Readers in precedence order (reference §7): the current conventions first, then the Azure
+ * sources that know run steps and ids, then the older conventions and other vendors' keys, span
+ * events, and last what can be derived from an Azure HTTP span's URL. Each field of the combined
+ * reading comes from the first reader that supplies it; tool calls and ids are merged.
+ */
+export const READERS: ReadonlyArray<readonly [string, SpanReader]> = [
+  ['semconv', readSemconv],
+  ['azure-agents-python', readAzureAgentsPython],
+  ['azure-legacy', readAzureLegacy],
+  ['openllmetry', readOpenLLMetry],
+  ['openinference', readOpenInference],
+  ['vercel-ai', readVercelAi],
+  ['span-events', readSpanEvents],
+  ['azure-agents-http', readAzureAgentsHttp],
+];
+
+export interface CombinedReading extends SpanReading {
+  /** Names of the readers that recognised the span, in precedence order. */
+  sources: string[];
+  toolCalls: ToolCallReading[];
+  ids: IdsReading;
+}
+
+const SINGLE_FIELDS = [
+  'operation',
+  'name',
+  'systemInstructions',
+  'inputMessages',
+  'outputMessages',
+  'toolDefinitions',
+  'inputValue',
+  'outputValue',
+  'usage',
+  'requestModel',
+  'responseModel',
+  'provider',
+  'runStatus',
+  'error',
+] as const satisfies ReadonlyArray<keyof SpanReading>;
+
+/** Every reader's view of one span, merged by precedence. A reader that throws is skipped. */
+export function readSpan(span: ReadableSpanLike): CombinedReading {
+  const combined: CombinedReading = { sources: [], toolCalls: [], ids: {} };
+  for (const [name, reader] of READERS) {
+    let reading: SpanReading | undefined;
+    try {
+      reading = reader(span);
+    } catch {
+      reading = undefined;
+    }
+    if (!reading) continue;
+    combined.sources.push(name);
+    for (const field of SINGLE_FIELDS) {
+      if (combined[field] === undefined && reading[field] !== undefined) {
+        (combined as unknown as Record<string, unknown>)[field] = reading[field];
+      }
+    }
+    for (const [key, value] of Object.entries(reading.ids ?? {}) as Array<[keyof IdsReading, string | undefined]>) {
+      if (value && combined.ids[key] === undefined) combined.ids[key] = value;
+    }
+    addToolCalls(combined.toolCalls, reading.toolCalls ?? []);
+  }
+  if (combined.outputMessages) addToolCalls(combined.toolCalls, safe(() => toolCallsFromMessages(combined.outputMessages ?? [])));
+  return combined;
+}
+
+/** Appends calls not already known by id (the same call can be seen by two readers). */
+function addToolCalls(into: ToolCallReading[], calls: ToolCallReading[]): void {
+  for (const call of calls) {
+    const known = call.id ? into.find((existing) => existing.id === call.id) : undefined;
+    if (!known) into.push(call);
+    else {
+      // Keep the richer view: a later reader may know the output or the step's times.
+      if (known.output === null && call.output !== null) known.output = call.output;
+      if (known.input === null && call.input !== null) known.input = call.input;
+      known.startedAtMillis ??= call.startedAtMillis;
+      known.endedAtMillis ??= call.endedAtMillis;
+    }
+  }
+}
+
+function safe<T>(fn: () => T[]): T[] {
+  try {
+    return fn();
+  } catch {
+    return [];
+  }
+}
+
+/** A span with any GenAI meaning: a reader recognised it. */
+export function isGenAi(reading: CombinedReading): boolean {
+  return reading.sources.length > 0;
+}

@@ -1,0 +1,114 @@
+import { applyPrivacy, type RedactFn } from './privacy/redact.js';
+import { filterSpans, type SpanFilter } from './filter.js';
+import { isGenAi, readSpan, type CombinedReading } from './combine.js';
+import { renderInput, renderOutput } from './render.js';
+import { rollupMetadata } from './rollup.js';
+import { traceOutcome } from './status.js';
+import { toolCallIdsWithSpans, toolResponsesById, toolSpansOf } from './tool-spans.js';
+import { mapGenericSpan } from '../map/span.js';
+import { traceHeaderOf } from '../map/trace.js';
+import { stringAttribute } from '../map/attributes.js';
+import { isLocalRoot } from '../otel/span-links.js';
+import type { PriceTable } from './prices.js';
+import type { MapContext, MappedSpan, MappedTrace, TraceMapper } from '../map/types.js';
+import type { ReadableSpanLike } from '../otel/types.js';
+
+export interface GenAiMapperOptions {
+  /** Which spans reach Nexus. Default `genai`: GenAI spans, their ancestors, error spans. */
+  spanFilter?: SpanFilter;
+  /** false: no message content, tool arguments or results reach Nexus, even when captured. Default true. */
+  captureContent?: boolean;
+  /** Sees every string that leaves (names, input, output, error, metadata) after built-in scrubbing. */
+  redact?: RedactFn;
+  /** Built-in scrubbing of keys, tokens, connection strings and URL passwords. Default true. */
+  scrubSecrets?: boolean;
+  /** USD per million tokens by model, for `estimated_cost_usd`. */
+  prices?: PriceTable;
+}
+
+/**
+ * The GenAI mapper: every span read by every source reader (precedence in combine.ts), filtered,
+ * rendered into the canonical message shape, tool calls made spans, rollups and the run's outcome
+ * in the trace header, and privacy applied last to everything that leaves.
+ */
+export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper {
+  const filter = options.spanFilter ?? 'genai';
+  const captureContent = options.captureContent ?? true;
+  return {
+    mapTrace(spans: readonly ReadableSpanLike[], context: MapContext): MappedTrace {
+      const readings = new Map<string, CombinedReading>();
+      for (const span of spans) readings.set(span.spanContext().spanId, readSpan(span));
+
+      const { kept, parentOf, foldedTransport } = filterSpans(spans, readings, filter);
+      const skipToolIds = toolCallIdsWithSpans(spans, readings);
+      const responses = toolResponsesById(readings.values());
+
+      const mapped: MappedSpan[] = [];
+      const toolTypes: string[] = [];
+      for (const span of spans) {
+        const id = span.spanContext().spanId;
+        if (!kept.has(id)) continue;
+        const reading = readings.get(id) as CombinedReading;
+        const base = isGenAi(reading) ? mapGenAiSpan(span, reading, captureContent) : mapGenericSpan(span, UNCUT);
+        if (parentOf.has(id)) base.parentLocalId = parentOf.get(id) ?? null;
+        const folded = foldedTransport.get(id);
+        if (folded) base.input = withCount(base.input, folded);
+        mapped.push(base);
+        if (reading.operation === 'execute_tool') toolTypes.push(toolTypeOf(span));
+        const tools = toolSpansOf(base, reading.toolCalls, skipToolIds, responses, captureContent);
+        for (const call of reading.toolCalls) if (!call.id || !skipToolIds.has(call.id)) toolTypes.push(call.type || 'function');
+        mapped.push(...tools);
+      }
+
+      const generic = traceHeaderOf(spans);
+      const root = spans.filter(isLocalRoot).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])[0];
+      const outcome = traceOutcome(root, spans, readings);
+      const rollups = rollupMetadata(spans, readings, toolTypes, options.prices);
+      const rootReading = root ? readings.get(root.spanContext().spanId) : undefined;
+      const header = {
+        ...generic,
+        name: rootReading?.name ?? generic.name,
+        status: outcome.status,
+        metadata: {
+          ...generic.metadata,
+          ...rollups,
+          ...(outcome.runStatus ? { run_status: outcome.runStatus } : {}),
+          ...(outcome.error ? { error: outcome.error } : {}),
+        },
+      };
+      return applyPrivacy({ header, spans: mapped }, { ...(options.redact ? { redact: options.redact } : {}), scrub: options.scrubSecrets !== false, maxFieldBytes: context.maxFieldBytes });
+    },
+  };
+}
+
+/** Fields are cut by applyPrivacy, after scrubbing: a secret cut in half first could slip past the patterns. */
+const UNCUT: MapContext = { maxFieldBytes: Number.POSITIVE_INFINITY };
+
+function mapGenAiSpan(span: ReadableSpanLike, reading: CombinedReading, captureContent: boolean): MappedSpan {
+  const base = mapGenericSpan(span, UNCUT);
+  base.name = reading.name ?? toolSpanName(span, reading) ?? base.name;
+  base.input = renderInput(span, reading, { captureContent });
+  base.output = renderOutput(reading, { captureContent });
+  if (base.status === 'error' || reading.error) {
+    base.status = 'error';
+    base.error = reading.error ?? base.error ?? 'error';
+  }
+  return base;
+}
+
+/** Every tool call reads `execute_tool <tool>`, whichever instrumentation named it. */
+function toolSpanName(span: ReadableSpanLike, reading: CombinedReading): string | undefined {
+  if (reading.operation !== 'execute_tool' || span.name.startsWith('execute_tool ')) return undefined;
+  const tool = stringAttribute(span.attributes, 'gen_ai.tool.name') ?? stringAttribute(span.attributes, 'ai.toolCall.name') ?? stringAttribute(span.attributes, 'tool.name');
+  return tool ? `execute_tool ${tool}` : undefined;
+}
+
+function toolTypeOf(span: ReadableSpanLike): string {
+  return stringAttribute(span.attributes, 'gen_ai.tool.type') ?? 'function';
+}
+
+function withCount(input: MappedSpan['input'], count: number): MappedSpan['input'] {
+  if (input === null) return { transport_spans: count };
+  if (typeof input === 'object' && !Array.isArray(input)) return { ...input, transport_spans: count };
+  return input;
+}

@@ -1,0 +1,81 @@
+import { attributesToJson } from '../map/attributes.js';
+import { stripContent } from './privacy/content.js';
+import type { JsonValue } from '../map/types.js';
+import type { ReadableSpanLike } from '../otel/types.js';
+import type { CombinedReading } from './combine.js';
+import type { Message } from './messages/model.js';
+
+/**
+ * Attribute keys that hold content (prompts, completions, tool arguments and results) in any of the
+ * conventions. They are rendered as messages, or not at all: never copied as raw attributes.
+ */
+const CONTENT_KEY =
+  /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.tool\.(definitions|call\.arguments|call\.result)|gen_ai\.(prompt|completion)(\.|$)|llm\.(input|output)_messages\.|llm\.tools\.|llm\.request\.functions\.|llm\.prompts|llm\.invocation_parameters|input\.value|output\.value|ai\.prompt|ai\.response\.(text|toolCalls|providerMetadata|reasoning|object)|ai\.toolCall\.(args|result)|ai\.value|ai\.values|ai\.embedding|traceloop\.entity\.(input|output)|tool\.parameters|retrieval\.documents|gen_ai\.retrieval\.(query|documents)|code\.function\.(parameter|return)\.)/;
+
+export interface RenderOptions {
+  /** false: Nexus gets message structure (roles, part types, tool names) but no content. */
+  captureContent: boolean;
+}
+
+/**
+ * The Nexus `input` of a GenAI span: the conversation sent (system instructions first), the tools
+ * offered, the model asked for, and the span's other attributes. A tool span's input is its
+ * arguments, so the user reads the call, not an envelope.
+ */
+export function renderInput(span: ReadableSpanLike, reading: CombinedReading, options: RenderOptions): JsonValue {
+  if (reading.operation === 'execute_tool' && !reading.inputMessages) {
+    return options.captureContent ? (reading.inputValue ?? null) : null;
+  }
+  const input: { [key: string]: JsonValue } = {};
+  if (reading.requestModel) input['model'] = reading.requestModel;
+  const messages: Message[] = [];
+  if (reading.systemInstructions && reading.systemInstructions.length > 0) messages.push({ role: 'system', parts: reading.systemInstructions });
+  messages.push(...(reading.inputMessages ?? []));
+  if (messages.length > 0) input['messages'] = asJson(options.captureContent ? messages : stripContent(messages));
+  if (reading.toolDefinitions !== undefined && options.captureContent) input['tools'] = reading.toolDefinitions;
+  if (reading.inputValue !== undefined && messages.length === 0 && options.captureContent) input['value'] = reading.inputValue;
+  const attributes = plainAttributes(span);
+  if (Object.keys(attributes).length > 0) input['attributes'] = attributes;
+  return Object.keys(input).length > 0 ? input : null;
+}
+
+/** The Nexus `output`: the messages returned (one per choice), the usage and the response id. */
+export function renderOutput(reading: CombinedReading, options: RenderOptions): JsonValue {
+  if (reading.operation === 'execute_tool' && !reading.outputMessages) {
+    return options.captureContent ? (reading.outputValue ?? null) : null;
+  }
+  const output: { [key: string]: JsonValue } = {};
+  if (reading.outputMessages && reading.outputMessages.length > 0) {
+    output['messages'] = asJson(options.captureContent ? reading.outputMessages : stripContent(reading.outputMessages));
+  } else if (reading.outputValue !== undefined && options.captureContent) {
+    output['value'] = reading.outputValue;
+  }
+  if (reading.responseModel) output['model'] = reading.responseModel;
+  if (reading.ids.responseId) output['response_id'] = reading.ids.responseId;
+  if (reading.runStatus) output['run_status'] = reading.runStatus;
+  const usage = reading.usage;
+  if (usage) {
+    const tokens: { [key: string]: JsonValue } = {};
+    if (usage.inputTokens !== undefined) tokens['input_tokens'] = usage.inputTokens;
+    if (usage.outputTokens !== undefined) tokens['output_tokens'] = usage.outputTokens;
+    if (usage.totalTokens !== undefined) tokens['total_tokens'] = usage.totalTokens;
+    if (usage.cacheReadTokens !== undefined) tokens['cache_read_tokens'] = usage.cacheReadTokens;
+    if (usage.reasoningTokens !== undefined) tokens['reasoning_tokens'] = usage.reasoningTokens;
+    if (Object.keys(tokens).length > 0) output['usage'] = tokens;
+  }
+  return Object.keys(output).length > 0 ? output : null;
+}
+
+/** Keys shown elsewhere in the rendered span (usage, response id and model, request model). */
+const RENDERED_KEY = /^(gen_ai\.usage\.|gen_ai\.response\.(id|model)$|gen_ai\.request\.model$|llm\.token_count\.|ai\.usage\.)/;
+
+/** Attributes that are not content nor rendered elsewhere: model parameters, ids, server, finish reasons… */
+export function plainAttributes(span: ReadableSpanLike): { [key: string]: JsonValue } {
+  const all = attributesToJson(span.attributes);
+  for (const key of Object.keys(all)) if (CONTENT_KEY.test(key) || RENDERED_KEY.test(key)) delete all[key];
+  return all;
+}
+
+function asJson(messages: Message[]): JsonValue {
+  return messages as unknown as JsonValue;
+}

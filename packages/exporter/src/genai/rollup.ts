@@ -1,0 +1,113 @@
+import { localParentIdOf } from '../otel/span-links.js';
+import { priceOf, type PriceTable } from './prices.js';
+import type { JsonValue } from '../map/types.js';
+import type { ReadableSpanLike } from '../otel/types.js';
+import type { CombinedReading } from './combine.js';
+import type { IdsReading } from './reading.js';
+
+const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
+  ['agentId', 'agent_id'],
+  ['agentName', 'agent_name'],
+  ['conversationId', 'conversation_id'],
+  ['threadId', 'thread_id'],
+  ['runId', 'run_id'],
+  ['responseId', 'response_id'],
+];
+
+/**
+ * Trace-level rollups as flat snake_case metadata (what the Nexus guides use, and what its search
+ * box matches): tokens summed over model calls, models, ids, tool calls by type, estimated cost.
+ *
+ * Tokens are counted once: a span whose descendants report usage is taken to repeat theirs
+ * (AI SDK's generateText over doGenerate, an agent span over its chat calls) and is not added.
+ */
+export function rollupMetadata(
+  spans: readonly ReadableSpanLike[],
+  readings: ReadonlyMap<string, CombinedReading>,
+  toolTypes: readonly string[],
+  prices: PriceTable | undefined,
+): Record<string, JsonValue> {
+  const metadata: Record<string, JsonValue> = {};
+  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+  const hasUsage = (id: string): boolean => usageOf(readings.get(id)) !== undefined;
+
+  // Ancestors of every span that has usage: those repeat their descendants' usage.
+  const repeats = new Set<string>();
+  for (const span of spans) {
+    if (!hasUsage(span.spanContext().spanId)) continue;
+    let parent = localParentIdOf(span);
+    for (let guard = 0; parent && guard < 1_000; guard += 1) {
+      repeats.add(parent);
+      parent = byId.get(parent) ? localParentIdOf(byId.get(parent) as ReadableSpanLike) : null;
+    }
+  }
+
+  const totals = { input: 0, output: 0, total: 0, cacheRead: 0, reasoning: 0 };
+  const seen = { input: false, output: false, total: false, cacheRead: false, reasoning: false };
+  let cost = 0;
+  let priced = false;
+  const models: string[] = [];
+  const ordered = [...spans].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+  for (const span of ordered) {
+    const id = span.spanContext().spanId;
+    const reading = readings.get(id);
+    const usage = usageOf(reading);
+    const model = reading?.responseModel ?? reading?.requestModel;
+    if (model && (usage || isModelCall(reading)) && !models.includes(model)) models.push(model);
+    if (!usage || repeats.has(id)) continue;
+    const add = (key: keyof typeof totals, value: number | undefined): void => {
+      if (value === undefined) return;
+      totals[key] += value;
+      seen[key] = true;
+    };
+    add('input', usage.inputTokens);
+    add('output', usage.outputTokens);
+    add('total', usage.totalTokens ?? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0));
+    add('cacheRead', usage.cacheReadTokens);
+    add('reasoning', usage.reasoningTokens);
+    const price = prices && model ? priceOf(prices, model) : undefined;
+    if (price) {
+      const cached = usage.cacheReadTokens ?? 0;
+      const fresh = Math.max(0, (usage.inputTokens ?? 0) - cached);
+      cost += (fresh * price.input + cached * (price.cacheRead ?? price.input) + (usage.outputTokens ?? 0) * price.output) / 1e6;
+      priced = true;
+    }
+  }
+  if (seen.input) metadata['input_tokens'] = totals.input;
+  if (seen.output) metadata['output_tokens'] = totals.output;
+  if (seen.input || seen.output || seen.total) metadata['total_tokens'] = totals.total;
+  if (seen.cacheRead) metadata['cache_read_tokens'] = totals.cacheRead;
+  if (seen.reasoning) metadata['reasoning_tokens'] = totals.reasoning;
+  if (priced) metadata['estimated_cost_usd'] = Math.round(cost * 1e6) / 1e6;
+  if (models.length > 0) metadata['models'] = models.join(', ');
+
+  for (const [key, name] of ID_KEYS) {
+    const values: string[] = [];
+    for (const span of ordered) {
+      const value = readings.get(span.spanContext().spanId)?.ids[key];
+      if (value && !values.includes(value)) values.push(value);
+    }
+    if (values.length > 0) metadata[name] = values.join(', ');
+  }
+
+  if (toolTypes.length > 0) {
+    metadata['tool_calls'] = toolTypes.length;
+    for (const type of toolTypes) {
+      const key = `tool_calls_${type.replace(/[^a-z0-9_]+/gi, '_').toLowerCase()}`;
+      metadata[key] = ((metadata[key] as number | undefined) ?? 0) + 1;
+    }
+  }
+  return metadata;
+}
+
+function usageOf(reading: CombinedReading | undefined): CombinedReading['usage'] {
+  const usage = reading?.usage;
+  if (!usage) return undefined;
+  return usage.inputTokens !== undefined || usage.outputTokens !== undefined || usage.totalTokens !== undefined ? usage : undefined;
+}
+
+const MODEL_CALLS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'completion']);
+
+function isModelCall(reading: CombinedReading | undefined): boolean {
+  return reading?.operation !== undefined && MODEL_CALLS.has(reading.operation);
+}

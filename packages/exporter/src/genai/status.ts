@@ -1,0 +1,66 @@
+import { errorTextOf } from '../map/error-text.js';
+import { spanStatusOf } from '../map/status.js';
+import { millisFromHrTime } from '../map/time.js';
+import type { NexusTraceStatus } from '../map/types.js';
+import type { ReadableSpanLike } from '../otel/types.js';
+import type { CombinedReading } from './combine.js';
+
+/** Operations whose span is an agent run: the run's outcome is the trace's outcome. */
+const RUN_OPERATIONS = new Set([
+  'invoke_agent',
+  'process_thread_run',
+  'start_thread_run',
+  'create_run',
+  'create_thread_run',
+  'create_thread_and_run',
+  'get_thread_run',
+  'get_run',
+  'submit_tool_outputs',
+]);
+
+const FAILED = new Set(['failed', 'cancelled', 'canceled', 'cancelling']);
+const EXPIRED = new Set(['expired']);
+
+export interface TraceOutcome {
+  status: NexusTraceStatus;
+  /** One human line, `code: message`: Nexus's alert e-mails and webhooks quote it. */
+  error?: string;
+  runStatus?: string;
+}
+
+/**
+ * Status that pages nobody by mistake: `error` when the root failed, or when the last agent run
+ * (by end time) ended failed or cancelled; `timeout` when it expired. A child error the run
+ * survived (a failed tool call, a retried HTTP request) leaves the trace `success`.
+ */
+export function traceOutcome(
+  root: ReadableSpanLike | undefined,
+  spans: readonly ReadableSpanLike[],
+  readings: ReadonlyMap<string, CombinedReading>,
+): TraceOutcome {
+  if (!root) return { status: 'running' };
+  const rootReading = readings.get(root.spanContext().spanId);
+  const runs = spans
+    .filter((span) => {
+      const reading = readings.get(span.spanContext().spanId);
+      return reading !== undefined && (reading.runStatus !== undefined || RUN_OPERATIONS.has(reading.operation ?? ''));
+    })
+    .sort((a, b) => (millisFromHrTime(a.endTime) || 0) - (millisFromHrTime(b.endTime) || 0));
+  const lastRun = runs.at(-1);
+  const lastReading = lastRun ? readings.get(lastRun.spanContext().spanId) : undefined;
+  // Only the last run span's own status: an earlier `queued` is not what the run ended as.
+  const runStatus = lastReading?.runStatus;
+
+  if (spanStatusOf(root) === 'error') {
+    return { status: 'error', error: rootReading?.error ?? errorTextOf(root) ?? 'error', ...(runStatus ? { runStatus } : {}) };
+  }
+  if (lastRun && lastReading) {
+    const status = lastReading.runStatus?.toLowerCase();
+    const line = lastReading.error ?? errorTextOf(lastRun) ?? undefined;
+    if (status && EXPIRED.has(status)) return { status: 'timeout', error: line ?? `run ${status}`, runStatus: status };
+    if ((status && FAILED.has(status)) || spanStatusOf(lastRun) === 'error') {
+      return { status: 'error', error: line ?? `run ${status ?? 'failed'}`, ...(runStatus ? { runStatus } : {}) };
+    }
+  }
+  return { status: 'success', ...(runStatus ? { runStatus } : {}) };
+}
