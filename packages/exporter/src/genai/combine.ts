@@ -8,7 +8,7 @@ import { readSpanEvents } from './read/span-events.js';
 import { toolCallsFromMessages } from './read/tool-call-parts.js';
 import { readVercelAi } from './read/vercel-ai.js';
 import type { ReadableSpanLike } from '../otel/types.js';
-import type { IdsReading, SpanReader, SpanReading, ToolCallReading } from './reading.js';
+import type { IdsReading, SpanReader, SpanReading, ToolCallReading, UsageReading } from './reading.js';
 
 /**
  * Readers in precedence order (reference §7): the current conventions first, then the Azure
@@ -43,7 +43,6 @@ const SINGLE_FIELDS = [
   'toolDefinitions',
   'inputValue',
   'outputValue',
-  'usage',
   'requestModel',
   'responseModel',
   'provider',
@@ -70,6 +69,14 @@ export function readSpan(span: ReadableSpanLike): CombinedReading {
     }
     for (const [key, value] of Object.entries(reading.ids ?? {}) as Array<[keyof IdsReading, string | undefined]>) {
       if (value && combined.ids[key] === undefined) combined.ids[key] = value;
+    }
+    // Field by field: the current conventions know input/output tokens, a vendor's keys may add
+    // the total, cached and reasoning tokens of the same call.
+    for (const [key, value] of Object.entries(reading.usage ?? {}) as Array<[keyof UsageReading, number | undefined]>) {
+      if (value !== undefined && Number.isFinite(value)) {
+        combined.usage ??= {};
+        combined.usage[key] ??= value;
+      }
     }
     addToolCalls(combined.toolCalls, reading.toolCalls ?? []);
   }

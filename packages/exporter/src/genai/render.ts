@@ -67,7 +67,7 @@ export function renderOutput(reading: CombinedReading, options: RenderOptions): 
 }
 
 /** Keys shown elsewhere in the rendered span (usage, response id and model, request model). */
-const RENDERED_KEY = /^(gen_ai\.usage\.|gen_ai\.response\.(id|model)$|gen_ai\.request\.model$|llm\.token_count\.|ai\.usage\.)/;
+const RENDERED_KEY = /^(gen_ai\.usage\.|gen_ai\.response\.(id|model)$|gen_ai\.request\.model$|llm\.token_count\.|llm\.usage\.|ai\.usage\.)/;
 
 /** Attributes that are not content nor rendered elsewhere: model parameters, ids, server, finish reasons… */
 export function plainAttributes(span: ReadableSpanLike): { [key: string]: JsonValue } {

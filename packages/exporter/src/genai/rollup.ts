@@ -53,8 +53,10 @@ export function rollupMetadata(
     const reading = readings.get(id);
     const usage = usageOf(reading);
     const model = reading?.responseModel ?? reading?.requestModel;
+    // A span that repeats its children's usage names a model they name better (the response's).
+    if (usage && repeats.has(id)) continue;
     if (model && (usage || isModelCall(reading)) && !models.includes(model)) models.push(model);
-    if (!usage || repeats.has(id)) continue;
+    if (!usage) continue;
     const add = (key: keyof typeof totals, value: number | undefined): void => {
       if (value === undefined) return;
       totals[key] += value;
