@@ -4,6 +4,7 @@ import { NexusSpanExporter } from '@nexus-otel/exporter';
 import { naiveUpload } from './naive-client.js';
 import { median, roundTrips } from './round-trips.js';
 import { twentySpanTrace } from './workload.js';
+import { mappingSpeed } from './mapping-speed.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 /** The hosted Nexus takes about 15 ms a request on loopback, one request at a time (~70 requests/s). */
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
     console.log(`| naive, span after span | ${naive.requests} | ${naive.roundTrips} | ${naive.wallMillis.toFixed(0)} ms |`);
     console.log(`\nwall time naive / exporter: ${(naive.wallMillis / ours.wallMillis).toFixed(2)}x; round trips naive / exporter: ${(naive.roundTrips / ours.roundTrips).toFixed(2)}x`);
   }
+  const speed = mappingSpeed();
+  console.log(`\n### GenAI mapping speed\n`);
+  console.log(`${speed.traces} fixture traces (${speed.spans} spans: Azure captures, semconv, OpenLLMetry, OpenInference, AI SDK) mapped and serialised: ${Math.round(speed.spansPerSecond).toLocaleString('en-US')} spans/s on one core`);
 }
 
 function summarize(samples: Sample[]): Sample {
