@@ -176,3 +176,17 @@ describe('privacy and noise on the whole mapping', () => {
     expect(only(custom, 'chat gpt-4o').parentLocalId).toBe('0000000000000001');
   });
 });
+
+describe('golden: @opentelemetry/instrumentation-openai span (content lives in log records)', () => {
+  it('the span alone: no messages invented, usage and response id kept', () => {
+    const trace = map(loadFixture('semconv/08-otel-contrib-openai-chat-span-and-logs.json').spans);
+    const chat = only(trace, 'chat gpt-4o-mini');
+    expect((chat.input as Record<string, unknown>)['messages']).toBeUndefined();
+    expect(chat.output).toEqual({
+      model: 'gpt-4o-mini-2024-07-18',
+      response_id: 'chatcmpl-AbC123xyz',
+      usage: { input_tokens: 24, output_tokens: 9 },
+    });
+    expect(trace.header.metadata).toMatchObject({ input_tokens: 24, output_tokens: 9, response_id: 'chatcmpl-AbC123xyz', models: 'gpt-4o-mini-2024-07-18' });
+  });
+});
