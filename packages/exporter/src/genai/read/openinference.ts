@@ -40,11 +40,11 @@
  * `llm.invocation_parameters` key.
  */
 import { asNumber, asString, isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
-import { isRedactionMarker } from '../messages/normalize.js';
 import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
-import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
+import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
+import { type Fields, content, exceptionError, groupIndexed, isAttributes, keepString, text, tokens } from './values.js';
 
 const INPUT_MESSAGES = 'llm.input_messages.';
 const OUTPUT_MESSAGES = 'llm.output_messages.';
@@ -103,7 +103,7 @@ export const readOpenInference: SpanReader = (span) => {
   const ids = readIds(attributes, kind, output);
   if (ids) reading.ids = ids;
 
-  const error = readError(span);
+  const error = exceptionError(span);
   if (error) reading.error = error;
   return reading;
 };
@@ -136,26 +136,6 @@ function operationOf(kind: string | undefined, attributes: Attributes, hasPrompt
   return KINDS[kind] ?? kind.toLowerCase();
 }
 
-type Fields = Map<string, unknown>;
-
-/**
- * `{prefix}{i}.{rest}` keys grouped by `i` in numeric order (gaps tolerated), each group a map of
- * `rest` → value. Also accepts `{prefix}{i}` itself (key `''`), as `llm.prompts.{i}` is written.
- */
-function groupIndexed(attributes: Attributes, prefix: string): Fields[] {
-  const groups = new Map<number, Fields>();
-  for (const key of Object.keys(attributes)) {
-    if (!key.startsWith(prefix)) continue;
-    const match = /^(\d+)(?:\.(.+))?$/.exec(key.slice(prefix.length));
-    if (!match) continue;
-    const index = Number(match[1]);
-    if (!Number.isSafeInteger(index)) continue;
-    let fields = groups.get(index);
-    if (!fields) groups.set(index, (fields = new Map()));
-    fields.set(match[2] ?? '', attributes[key]);
-  }
-  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, fields]) => fields);
-}
 
 /** Sub-groups `{name}.{j}.{rest}` of one group, in index order. */
 function subGroups(fields: Fields, name: string): Fields[] {
@@ -331,46 +311,7 @@ function readIds(attributes: Attributes, kind: string | undefined, output: JsonV
   return Object.keys(ids).length > 0 ? ids : undefined;
 }
 
-function readError(span: ReadableSpanLike): string | undefined {
-  if (span?.status?.code !== StatusCode.ERROR) return undefined;
-  const exception = (Array.isArray(span.events) ? span.events : []).find((event) => event?.name === 'exception');
-  const type = text(exception?.attributes?.['exception.type']);
-  const message = text(exception?.attributes?.['exception.message']);
-  if (type || message) return [type, message].filter(Boolean).join(': ');
-  const status = typeof span.status.message === 'string' ? span.status.message.trim() : '';
-  return status || 'error';
-}
-
 /** Tool call arguments: a JSON string (parsed when it parses); a redaction marker is null. */
 function args(value: unknown): JsonValue {
   return content(value, parseDeep) ?? null;
-}
-
-/** A string stays the string it is (text content is never JSON-parsed); other values as JSON. */
-function keepString(value: unknown): JsonValue | undefined {
-  return typeof value === 'string' ? value : parseMaybeJson(value);
-}
-
-/** JSON parsed when it parses (else the raw string); a redaction marker or an empty value is no content. */
-function content(value: unknown, parse: (value: unknown) => JsonValue | undefined = parseMaybeJson): JsonValue | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && isRedactionMarker(value.trim())) return undefined;
-  const parsed = parse(value);
-  if (parsed === undefined || parsed === null) return undefined;
-  if (typeof parsed === 'string' && isRedactionMarker(parsed.trim())) return undefined;
-  return parsed;
-}
-
-function tokens(value: unknown): number | undefined {
-  const n = asNumber(value);
-  return n !== undefined && n >= 0 ? n : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  const s = asString(value);
-  return s && s.trim() ? s : undefined;
-}
-
-function isAttributes(value: unknown): value is Attributes {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -38,12 +38,13 @@
  * `gen_ai.completion.{i}.*`, `llm.request.type`, `llm.usage.total_tokens`, `llm.request.functions.*`
  * or `traceloop.*`.
  */
-import { asNumber, asString, isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
+import { isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
 import { isRedactionMarker, normalizePart } from '../messages/normalize.js';
 import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
-import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
+import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
+import { type Fields, content, exceptionError, groupIndexed, isAttributes, text, tokens } from './values.js';
 
 const PROMPT = 'gen_ai.prompt.';
 const COMPLETION = 'gen_ai.completion.';
@@ -121,26 +122,6 @@ function readOperation(attributes: Attributes): string | undefined {
   return undefined;
 }
 
-type Fields = Map<string, unknown>;
-
-/**
- * `{prefix}{i}.{rest}` keys grouped by `i` in numeric order (gaps tolerated), each group a map of
- * `rest` → value. Indexes that are not plain non-negative integers are ignored.
- */
-function groupIndexed(attributes: Attributes, prefix: string): Fields[] {
-  const groups = new Map<number, Fields>();
-  for (const key of Object.keys(attributes)) {
-    if (!key.startsWith(prefix)) continue;
-    const match = /^(\d+)\.(.+)$/.exec(key.slice(prefix.length));
-    if (!match) continue;
-    const index = Number(match[1]);
-    if (!Number.isSafeInteger(index)) continue;
-    let fields = groups.get(index);
-    if (!fields) groups.set(index, (fields = new Map()));
-    fields.set(match[2] as string, attributes[key]);
-  }
-  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, fields]) => fields);
-}
 
 function readMessages(groups: Fields[], fallbackRole: string): Message[] | undefined {
   const messages: Message[] = [];
@@ -310,39 +291,9 @@ function readIds(attributes: Attributes): IdsReading | undefined {
 }
 
 function readError(span: ReadableSpanLike, completions: Fields[]): string | undefined {
-  if (span?.status?.code === StatusCode.ERROR) {
-    const exception = (Array.isArray(span.events) ? span.events : []).find((event) => event?.name === 'exception');
-    const type = text(exception?.attributes?.['exception.type']);
-    const message = text(exception?.attributes?.['exception.message']);
-    if (type || message) return [type, message].filter(Boolean).join(': ');
-    const status = typeof span.status.message === 'string' ? span.status.message.trim() : '';
-    return status || 'error';
-  }
+  const failed = exceptionError(span);
+  if (failed) return failed;
   // The model itself reported a failed generation on a span the instrumentation left UNSET.
   if (completions.some((fields) => text(fields.get('finish_reason')) === 'error')) return 'finish_reason: error';
   return undefined;
-}
-
-/** JSON parsed when it parses (else the raw string); a redaction marker or an empty value is no content. */
-function content(value: unknown, parse: (value: unknown) => JsonValue | undefined = parseMaybeJson): JsonValue | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && isRedactionMarker(value.trim())) return undefined;
-  const parsed = parse(value);
-  if (parsed === undefined || parsed === null) return undefined;
-  if (typeof parsed === 'string' && isRedactionMarker(parsed.trim())) return undefined;
-  return parsed;
-}
-
-function tokens(value: unknown): number | undefined {
-  const n = asNumber(value);
-  return n !== undefined && n >= 0 ? n : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  const s = asString(value);
-  return s && s.trim() ? s : undefined;
-}
-
-function isAttributes(value: unknown): value is Attributes {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

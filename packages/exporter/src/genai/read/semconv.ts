@@ -32,12 +32,13 @@
  * Tool call parts inside output messages are only normalised here, not turned into `toolCalls`.
  * The span is "not semconv" (undefined) when none of the `gen_ai.*` attributes above gives anything.
  */
-import { asNumber, asString, isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
+import { asString, isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
 import { isRedactionMarker, normalizeMessage, normalizePart } from '../messages/normalize.js';
 import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
+import { text, tokens } from './values.js';
 
 export const readSemconv: SpanReader = (span) => {
   const attributes: Attributes = isRecordLike(span?.attributes) ? span.attributes : {};
@@ -234,17 +235,6 @@ function content(value: unknown, parse: (value: unknown) => JsonValue | undefine
   if (parsed === undefined || parsed === null) return undefined;
   if (typeof parsed === 'string' && isRedactionMarker(parsed.trim())) return undefined;
   return parsed;
-}
-
-function tokens(value: unknown): number | undefined {
-  const n = asNumber(value);
-  return n !== undefined && n >= 0 ? n : undefined;
-}
-
-/** A non-blank string attribute, as given. */
-function text(value: unknown): string | undefined {
-  const s = asString(value);
-  return s && s.trim() ? s : undefined;
 }
 
 function isRecordLike(value: unknown): value is Attributes {

@@ -48,8 +48,9 @@ import { asNumber, asString, isRecord, parseDeep, parseMaybeJson } from '../mess
 import { isRedactionMarker, normalizePart } from '../messages/normalize.js';
 import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
-import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
+import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
+import { content, exceptionError, isAttributes, keepString, text } from './values.js';
 
 export const readVercelAi: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
@@ -101,7 +102,7 @@ export const readVercelAi: SpanReader = (span) => {
   const ids = readIds(attributes);
   if (ids) reading.ids = ids;
 
-  const error = readError(span);
+  const error = exceptionError(span);
   if (error) reading.error = error;
   return reading;
 };
@@ -321,43 +322,10 @@ function readIds(attributes: Attributes): IdsReading | undefined {
   return Object.keys(ids).length > 0 ? ids : undefined;
 }
 
-function readError(span: ReadableSpanLike): string | undefined {
-  if (span?.status?.code !== StatusCode.ERROR) return undefined;
-  const exception = (Array.isArray(span.events) ? span.events : []).find((event) => event?.name === 'exception');
-  const type = text(exception?.attributes?.['exception.type']);
-  const message = text(exception?.attributes?.['exception.message']);
-  if (type || message) return [type, message].filter(Boolean).join(': ');
-  const status = typeof span.status.message === 'string' ? span.status.message.trim() : '';
-  return status || 'error';
-}
-
 function textParts(value: string): Part[] {
   return isRedactionMarker(value.trim()) ? [] : [{ type: 'text', content: value }];
 }
 
 function nonEmpty(messages: Message[]): Message[] | undefined {
   return messages.length > 0 ? messages : undefined;
-}
-
-function keepString(value: unknown): JsonValue | undefined {
-  return typeof value === 'string' ? value : parseMaybeJson(value);
-}
-
-/** JSON parsed when it parses (else the raw string); a redaction marker or an empty value is no content. */
-function content(value: unknown, parse: (value: unknown) => JsonValue | undefined = parseMaybeJson): JsonValue | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && isRedactionMarker(value.trim())) return undefined;
-  const parsed = parse(value);
-  if (parsed === undefined || parsed === null) return undefined;
-  if (typeof parsed === 'string' && isRedactionMarker(parsed.trim())) return undefined;
-  return parsed;
-}
-
-function text(value: unknown): string | undefined {
-  const s = asString(value);
-  return s && s.trim() ? s : undefined;
-}
-
-function isAttributes(value: unknown): value is Attributes {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,0 +1,66 @@
+import { asNumber, asString, isRecord, parseMaybeJson } from '../messages/json.js';
+import { isRedactionMarker } from '../messages/normalize.js';
+import type { JsonValue } from '../../map/types.js';
+import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
+
+/** Small value readers the source readers share. */
+
+/** A non-blank string, as given. */
+export function text(value: unknown): string | undefined {
+  const s = asString(value);
+  return s && s.trim() ? s : undefined;
+}
+
+/** A token count: a finite number ≥ 0 (numeric strings accepted). */
+export function tokens(value: unknown): number | undefined {
+  const n = asNumber(value);
+  return n !== undefined && n >= 0 ? n : undefined;
+}
+
+/** JSON parsed when it parses (else the raw string); a redaction marker or an empty value is no content. */
+export function content(value: unknown, parse: (value: unknown) => JsonValue | undefined = parseMaybeJson): JsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && isRedactionMarker(value.trim())) return undefined;
+  const parsed = parse(value);
+  if (parsed === undefined || parsed === null) return undefined;
+  if (typeof parsed === 'string' && isRedactionMarker(parsed.trim())) return undefined;
+  return parsed;
+}
+
+/** A string stays the string it is (text content is never JSON-parsed); other values as JSON. */
+export function keepString(value: unknown): JsonValue | undefined {
+  return typeof value === 'string' ? value : parseMaybeJson(value);
+}
+
+export function isAttributes(value: unknown): value is Attributes {
+  return isRecord(value);
+}
+
+/** Fields of flattened indexed keys (`prefix.0.role`, `prefix.0.content`, …), by index order, gaps tolerated. */
+export type Fields = Map<string, unknown>;
+
+export function groupIndexed(attributes: Attributes, prefix: string): Fields[] {
+  const groups = new Map<number, Fields>();
+  for (const key of Object.keys(attributes)) {
+    if (!key.startsWith(prefix)) continue;
+    const match = /^(\d+)(?:\.(.+))?$/.exec(key.slice(prefix.length));
+    if (!match) continue;
+    const index = Number(match[1]);
+    if (!Number.isSafeInteger(index)) continue;
+    let fields = groups.get(index);
+    if (!fields) groups.set(index, (fields = new Map()));
+    fields.set(match[2] ?? '', attributes[key]);
+  }
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, fields]) => fields);
+}
+
+/** For a failed span: the recorded exception (`type: message`), else the status message, else `error`. */
+export function exceptionError(span: ReadableSpanLike): string | undefined {
+  if (span?.status?.code !== StatusCode.ERROR) return undefined;
+  const exception = (Array.isArray(span.events) ? span.events : []).find((event) => event?.name === 'exception');
+  const type = text(exception?.attributes?.['exception.type']);
+  const message = text(exception?.attributes?.['exception.message']);
+  if (type || message) return [type, message].filter(Boolean).join(': ');
+  const status = typeof span.status.message === 'string' ? span.status.message.trim() : '';
+  return status || 'error';
+}
