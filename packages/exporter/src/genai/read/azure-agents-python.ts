@@ -31,6 +31,7 @@ import { asNumber, asString, isRecord, parseDeep, parseMaybeJson } from '../mess
 import { isRedactionMarker, normalizeMessage } from '../messages/normalize.js';
 import type { Message } from '../messages/model.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
+import { attributesOf, presentText } from './values.js';
 import type { IdsReading, SpanReading, SpanReader, ToolCallReading, UsageReading } from '../reading.js';
 import { toolCallsFromRunStepContent } from './tool-call-parts.js';
 
@@ -41,13 +42,13 @@ export const readAzureAgentsPython: SpanReader = (span) => {
   if (!isAzureAgentsPython(span, attributes)) return undefined;
   const reading: SpanReading = { provider: SYSTEM };
 
-  const operation = text(attributes['gen_ai.operation.name']) ?? text(asString(span.name)?.split(' ')[0]);
+  const operation = presentText(attributes['gen_ai.operation.name']) ?? presentText(asString(span.name)?.split(' ')[0]);
   if (operation) reading.operation = operation;
-  const requestModel = text(attributes['gen_ai.request.model']);
+  const requestModel = presentText(attributes['gen_ai.request.model']);
   if (requestModel) reading.requestModel = requestModel;
-  const responseModel = text(attributes['gen_ai.response.model']);
+  const responseModel = presentText(attributes['gen_ai.response.model']);
   if (responseModel) reading.responseModel = responseModel;
-  const runStatus = text(attributes['gen_ai.thread.run.status']);
+  const runStatus = presentText(attributes['gen_ai.thread.run.status']);
   if (runStatus) reading.runStatus = runStatus;
 
   const events = Array.isArray(span.events) ? span.events : [];
@@ -104,9 +105,9 @@ function withStep(call: ToolCallReading, attributes: Attributes): ToolCallReadin
   const ended = timestampMillis(attributes['gen_ai.run_step.end.timestamp']);
   if (started !== undefined) call.startedAtMillis = started;
   if (ended !== undefined) call.endedAtMillis = ended;
-  const code = text(attributes['error.type']);
-  const message = text(attributes['error.message']);
-  const status = text(attributes['gen_ai.run_step.status']) ?? text(attributes['gen_ai.message.status']);
+  const code = presentText(attributes['error.type']);
+  const message = presentText(attributes['error.message']);
+  const status = presentText(attributes['gen_ai.run_step.status']) ?? presentText(attributes['gen_ai.message.status']);
   if (code || message) {
     call.status = 'error';
     call.error = joinError(code, message);
@@ -139,15 +140,15 @@ function usageOf(attributes: Attributes): UsageReading | undefined {
 }
 
 function readIds(attributes: Attributes, events: ReadonlyArray<unknown>): IdsReading | undefined {
-  let threadId = text(attributes['gen_ai.thread.id']);
-  let runId = text(attributes['gen_ai.thread.run.id']);
+  let threadId = presentText(attributes['gen_ai.thread.id']);
+  let runId = presentText(attributes['gen_ai.thread.run.id']);
   // list_run_steps passes (run_id, thread_id) positionally into (thread_id, run_id) in the versions read.
   if (threadId?.startsWith('run_') || runId?.startsWith('thread_')) [threadId, runId] = [runId, threadId];
   const ids: IdsReading = {};
   const fromEvents = (key: string): string | undefined => {
     const values = new Set<string>();
     for (const event of events) {
-      const value = text(attributesOf(event)[key]);
+      const value = presentText(attributesOf(event)[key]);
       if (value) values.add(value);
     }
     return values.size === 1 ? [...values][0] : undefined;
@@ -155,33 +156,23 @@ function readIds(attributes: Attributes, events: ReadonlyArray<unknown>): IdsRea
   const set = (field: keyof IdsReading, value: string | undefined): void => {
     if (value) ids[field] = value;
   };
-  set('agentId', text(attributes['gen_ai.agent.id']) ?? fromEvents('gen_ai.agent.id'));
-  set('agentName', text(attributes['gen_ai.agent.name']));
+  set('agentId', presentText(attributes['gen_ai.agent.id']) ?? fromEvents('gen_ai.agent.id'));
+  set('agentName', presentText(attributes['gen_ai.agent.name']));
   set('threadId', threadId ?? fromEvents('gen_ai.thread.id'));
   set('runId', runId ?? fromEvents('gen_ai.thread.run.id'));
-  set('messageId', text(attributes['gen_ai.message.id']) ?? fromEvents('gen_ai.message.id'));
+  set('messageId', presentText(attributes['gen_ai.message.id']) ?? fromEvents('gen_ai.message.id'));
   return Object.keys(ids).length > 0 ? ids : undefined;
 }
 
 /** A failed run: status ERROR with `last_error.message`, `error.type` = `last_error.code`. */
 function readError(span: ReadableSpanLike, attributes: Attributes): string | undefined {
   if (span.status?.code !== StatusCode.ERROR) return undefined;
-  const message = text(typeof span.status.message === 'string' ? span.status.message.trim() : undefined);
-  const code = text(attributes['error.type']);
+  const message = presentText(typeof span.status.message === 'string' ? span.status.message.trim() : undefined);
+  const code = presentText(attributes['error.type']);
   if (code && message?.startsWith(code)) return message;
   return joinError(code, message) || undefined;
 }
 
 function joinError(code: string | undefined, message: string | undefined): string {
   return [code, message].filter(Boolean).join(': ');
-}
-
-function attributesOf(holder: unknown): Attributes {
-  if (typeof holder !== 'object' || holder === null) return {};
-  const attributes = (holder as { attributes?: unknown }).attributes;
-  return typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes) ? (attributes as Attributes) : {};
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && !isRedactionMarker(value.trim()) ? value : undefined;
 }

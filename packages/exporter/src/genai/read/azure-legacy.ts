@@ -21,8 +21,8 @@
  * never set; the generic status message / exception event path covers a failed call).
  */
 import { asNumber, asString } from '../messages/json.js';
-import { isRedactionMarker } from '../messages/normalize.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
+import { attributesOf, presentText } from './values.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
 
 /**
@@ -81,30 +81,30 @@ export const readAzureLegacy: SpanReader = (span) => {
   const spanName = asString(span?.name) ?? '';
   if (!isLegacy(span, spanName, attributes)) return undefined;
 
-  const attributeOperation = text(attributes['gen_ai.operation.name']);
+  const attributeOperation = presentText(attributes['gen_ai.operation.name']);
   const operation =
     (Object.hasOwn(LEGACY_OPERATIONS, spanName) ? LEGACY_OPERATIONS[spanName] : undefined) ??
     (attributeOperation && /^[a-z][a-z0-9_]*$/.test(attributeOperation) ? attributeOperation : undefined) ??
     snakeCase(spanName);
-  const agentName = text(attributes['gen_ai.agent.name']);
+  const agentName = presentText(attributes['gen_ai.agent.name']);
   const reading: SpanReading = {
     operation,
     name: agentName && (operation === 'create_agent' || operation === 'update_agent') ? `${operation} ${agentName}` : operation,
-    provider: text(attributes['gen_ai.system']) ?? SYSTEM,
+    provider: presentText(attributes['gen_ai.system']) ?? SYSTEM,
   };
 
-  const requestModel = text(attributes['gen_ai.request.model']);
+  const requestModel = presentText(attributes['gen_ai.request.model']);
   if (requestModel) reading.requestModel = requestModel;
-  const responseModel = text(attributes['gen_ai.response.model']);
+  const responseModel = presentText(attributes['gen_ai.response.model']);
   if (responseModel) reading.responseModel = responseModel;
-  const runStatus = text(attributes['gen_ai.thread.run.status']);
+  const runStatus = presentText(attributes['gen_ai.thread.run.status']);
   if (runStatus) reading.runStatus = runStatus;
   const usage = usageOf(attributes);
   if (usage) reading.usage = usage;
 
   const ids: IdsReading = {};
   const set = (field: keyof IdsReading, key: string): void => {
-    const value = text(attributes[key]);
+    const value = presentText(attributes[key]);
     if (value) ids[field] = value;
   };
   set('agentId', 'gen_ai.agent.id');
@@ -142,14 +142,4 @@ function usageOf(attributes: Attributes): UsageReading | undefined {
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
   return usage;
-}
-
-function attributesOf(holder: unknown): Attributes {
-  if (typeof holder !== 'object' || holder === null) return {};
-  const attributes = (holder as { attributes?: unknown }).attributes;
-  return typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes) ? (attributes as Attributes) : {};
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && !isRedactionMarker(value.trim()) ? value : undefined;
 }

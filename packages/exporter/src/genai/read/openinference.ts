@@ -44,7 +44,7 @@ import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
-import { type Fields, content, exceptionError, groupIndexed, isAttributes, keepString, text, tokens } from './values.js';
+import { type Fields, content, exceptionError, groupIndexed, isAttributes, keepString, text, tokens, usageReading } from './values.js';
 
 const INPUT_MESSAGES = 'llm.input_messages.';
 const OUTPUT_MESSAGES = 'llm.output_messages.';
@@ -280,18 +280,12 @@ function ioValue(value: unknown, mimeType: unknown): JsonValue | undefined {
 }
 
 function readUsage(attributes: Attributes): UsageReading | undefined {
-  const usage: UsageReading = {};
   const input = tokens(attributes['llm.token_count.prompt']);
   const output = tokens(attributes['llm.token_count.completion']);
   const total = tokens(attributes['llm.token_count.total']);
   const cacheRead = tokens(attributes['llm.token_count.prompt_details.cache_read']);
   const reasoning = tokens(attributes['llm.token_count.completion_details.reasoning']);
-  if (input !== undefined) usage.inputTokens = input;
-  if (output !== undefined) usage.outputTokens = output;
-  if (total !== undefined) usage.totalTokens = total;
-  if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
-  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  return usageReading({ inputTokens: input, outputTokens: output, totalTokens: total, cacheReadTokens: cacheRead, reasoningTokens: reasoning });
 }
 
 const RESPONSE_OBJECTS = new Set(['chat.completion', 'response', 'text_completion']);

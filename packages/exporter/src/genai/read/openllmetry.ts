@@ -44,7 +44,7 @@ import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
-import { type Fields, content, exceptionError, groupIndexed, isAttributes, text, tokens } from './values.js';
+import { type Fields, content, exceptionError, groupIndexed, isAttributes, text, tokens, usageReading } from './values.js';
 
 const PROMPT = 'gen_ai.prompt.';
 const COMPLETION = 'gen_ai.completion.';
@@ -236,18 +236,12 @@ function readEntityInput(value: unknown): JsonValue | undefined {
 }
 
 function readUsage(attributes: Attributes): UsageReading | undefined {
-  const usage: UsageReading = {};
   const input = tokens(attributes['gen_ai.usage.prompt_tokens']) ?? tokens(attributes['gen_ai.usage.input_tokens']);
   const output = tokens(attributes['gen_ai.usage.completion_tokens']) ?? tokens(attributes['gen_ai.usage.output_tokens']);
   const total = tokens(attributes['llm.usage.total_tokens']) ?? tokens(attributes['gen_ai.usage.total_tokens']);
   const cacheRead = tokens(attributes['gen_ai.usage.cache_read_input_tokens']);
   const reasoning = tokens(attributes['gen_ai.usage.reasoning_tokens']);
-  if (input !== undefined) usage.inputTokens = input;
-  if (output !== undefined) usage.outputTokens = output;
-  if (total !== undefined) usage.totalTokens = total;
-  if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
-  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  return usageReading({ inputTokens: input, outputTokens: output, totalTokens: total, cacheReadTokens: cacheRead, reasoningTokens: reasoning });
 }
 
 /** Traceloop's vendor names → `gen_ai.provider.name` where the mapping is unambiguous. */

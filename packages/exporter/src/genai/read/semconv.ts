@@ -38,7 +38,7 @@ import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
-import { text, tokens } from './values.js';
+import { text, tokens, usageReading } from './values.js';
 
 export const readSemconv: SpanReader = (span) => {
   const attributes: Attributes = isRecordLike(span?.attributes) ? span.attributes : {};
@@ -179,7 +179,6 @@ function instructionParts(item: JsonValue): Part[] {
 }
 
 function readUsage(attributes: Attributes): UsageReading | undefined {
-  const usage: UsageReading = {};
   const input = tokens(attributes['gen_ai.usage.input_tokens']) ?? tokens(attributes['gen_ai.usage.prompt_tokens']);
   const output = tokens(attributes['gen_ai.usage.output_tokens']) ?? tokens(attributes['gen_ai.usage.completion_tokens']);
   const cacheRead =
@@ -187,12 +186,7 @@ function readUsage(attributes: Attributes): UsageReading | undefined {
   const reasoning =
     tokens(attributes['gen_ai.usage.reasoning.output_tokens']) ?? tokens(attributes['gen_ai.usage.reasoning_tokens']);
   const total = tokens(attributes['gen_ai.usage.total_tokens']);
-  if (input !== undefined) usage.inputTokens = input;
-  if (output !== undefined) usage.outputTokens = output;
-  if (total !== undefined) usage.totalTokens = total;
-  if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
-  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  return usageReading({ inputTokens: input, outputTokens: output, totalTokens: total, cacheReadTokens: cacheRead, reasoningTokens: reasoning });
 }
 
 const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [

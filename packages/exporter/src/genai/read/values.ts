@@ -1,6 +1,7 @@
 import { asNumber, asString, isRecord, parseMaybeJson } from '../messages/json.js';
 import { isRedactionMarker } from '../messages/normalize.js';
 import type { JsonValue } from '../../map/types.js';
+import type { UsageReading } from '../reading.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
 
 /** Small value readers the source readers share. */
@@ -63,4 +64,25 @@ export function exceptionError(span: ReadableSpanLike): string | undefined {
   if (type || message) return [type, message].filter(Boolean).join(': ');
   const status = typeof span.status.message === 'string' ? span.status.message.trim() : '';
   return status || 'error';
+}
+
+/** A usage reading without the counts the source did not give; undefined when it gave none. */
+export function usageReading(counts: { [K in keyof UsageReading]: number | undefined }): UsageReading | undefined {
+  const usage: UsageReading = {};
+  for (const [key, value] of Object.entries(counts) as Array<[keyof UsageReading, number | undefined]>) {
+    if (value !== undefined) usage[key] = value;
+  }
+  return Object.keys(usage).length > 0 ? usage : undefined;
+}
+
+/** The attributes of a span or an event, or none. */
+export function attributesOf(holder: unknown): Attributes {
+  if (typeof holder !== 'object' || holder === null) return {};
+  const attributes = (holder as { attributes?: unknown }).attributes;
+  return isAttributes(attributes) ? attributes : {};
+}
+
+/** A string that is not an instrumentation's redaction marker (`""`, `"__REDACTED__"`). */
+export function presentText(value: unknown): string | undefined {
+  return typeof value === 'string' && !isRedactionMarker(value.trim()) ? value : undefined;
 }
