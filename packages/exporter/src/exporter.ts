@@ -1,279 +1,47 @@
-import { backoffMillis } from './nexus/backoff.js';
-import { Blocks } from './upload/blocks.js';
-import { HttpTransport } from './nexus/http.js';
-import { Limiter } from './nexus/limiter.js';
-import { NexusClient } from './nexus/client.js';
-import { Reporter } from './diag/reporter.js';
-import { TraceStore } from './assemble/trace-store.js';
-import { createGenAiMapper } from './genai/mapper.js';
-import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
-import { runTraceJob, type JobDeps } from './upload/trace-job.js';
-import { selectUploadable } from './upload/select.js';
+import { NexusPipeline, type NexusExporterStats } from './pipeline.js';
 import { ExportResultCode, type ExportResultLike, type ReadableSpanLike } from './otel/types.js';
 import type { NexusExporterOptions } from './config/options.js';
-import type { TraceState } from './assemble/trace-state.js';
-
-/** Counters for tests, benchmarks and health checks. */
-export interface NexusExporterStats {
-  enabled: boolean;
-  heldSpans: number;
-  heldBytes: number;
-  queuedTraces: number;
-  activeTraceUploads: number;
-  requests: number;
-  /** Spans that did not reach Nexus, by reason. */
-  dropped: Record<string, number>;
-}
-
-const DEFERRAL_MAX_MILLIS = 30_000;
 
 /**
  * An OpenTelemetry `SpanExporter` that turns each OTel trace into one Nexus trace.
  *
- * `export()` only files spans by trace id and answers at once: a trace is uploaded in the background
- * when its local root has ended (or after `maxTraceWaitMillis`, as `running`). Waiting on the network
- * there would make the SDK's BatchSpanProcessor, which exports one batch at a time, as slow as Nexus.
- * Delivery problems are reported through the OTel diag logger; `forceFlush()` waits for delivery.
+ * `export()` only files spans by trace id and answers at once: waiting on the network there would
+ * make the SDK's BatchSpanProcessor, which exports one batch at a time, as slow as Nexus. Delivery
+ * problems are reported through the OTel diag logger; `forceFlush()` waits for delivery.
  */
 export class NexusSpanExporter {
-  private readonly reporter = new Reporter();
-  private readonly config: ResolvedConfig | undefined;
-  private readonly store: TraceStore | undefined;
-  private readonly client: NexusClient | undefined;
-  private readonly transport: HttpTransport | undefined;
-  private readonly deps: JobDeps | undefined;
-  private readonly queue = new Set<TraceState>();
-  private readonly idleWaiters = new Set<() => void>();
-  private active = 0;
-  private pauseUntil = 0;
-  private deferrals = 0;
-  private flushing = 0;
-  private aborted = false;
+  private readonly pipeline: NexusPipeline;
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
-  private resumeTimer: NodeJS.Timeout | undefined;
-  private readonly sweepTimer: NodeJS.Timeout | undefined;
 
-  constructor(options: NexusExporterOptions = {}) {
-    const resolved = resolveConfig(options);
-    if (!resolved.ok) {
-      this.reporter.once('disabled', 'warn', `disabled: ${resolved.reason}`);
-      return;
-    }
-    const config = resolved.config;
-    this.config = config;
-    this.store = new TraceStore(config, (reason, spans, cause) => this.reporter.drop(reason, spans, cause));
-    this.transport = new HttpTransport(config.baseUrl, `Bearer ${config.apiKey}`, config.timeoutMillis, config.concurrency);
-    this.client = new NexusClient(this.transport, new Limiter(config.concurrency), config);
-    this.deps = {
-      client: this.client,
-      store: this.store,
-      reporter: this.reporter,
-      mapper:
-        config.mapper ??
-        createGenAiMapper({
-          spanFilter: config.spanFilter,
-          captureContent: config.captureContent,
-          scrubSecrets: config.scrubSecrets,
-          ...(config.redact ? { redact: config.redact } : {}),
-          ...(config.prices ? { prices: config.prices } : {}),
-        }),
-      blocks: new Blocks(),
-      config,
-      now: Date.now,
-      aborted: () => this.aborted,
-      forcing: () => this.flushing > 0,
-    };
-    const tick = Math.min(1_000, Math.max(25, Math.floor(config.maxTraceWaitMillis / 4)));
-    this.sweepTimer = setInterval(() => this.sweep(), tick);
-    this.sweepTimer.unref();
+  /** Options, or the pipeline of `createNexusExporters` to share with a `NexusLogRecordExporter`. */
+  constructor(options: NexusExporterOptions | NexusPipeline = {}) {
+    this.pipeline = options instanceof NexusPipeline ? options : new NexusPipeline(options);
+    this.pipeline.attach();
   }
 
   export(spans: ReadableSpanLike[], resultCallback: (result: ExportResultLike) => void): void {
-    let result: ExportResultLike = { code: ExportResultCode.SUCCESS };
-    try {
-      if (this.stopped) {
-        result = { code: ExportResultCode.FAILED, error: new Error('NexusSpanExporter is shut down') };
-      } else if (this.store) {
-        this.accept(spans);
-      }
-    } catch (error) {
-      // Never let a bad span reach the app; what was accepted stays accepted.
-      this.reporter.once('export-error', 'error', `export failed unexpectedly: ${String(error).slice(0, 300)}`);
+    if (this.stopped) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('NexusSpanExporter is shut down') });
+      return;
     }
-    resultCallback(result);
+    this.pipeline.acceptSpans(Array.isArray(spans) ? spans : []);
+    resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
   /** Uploads everything held, incomplete traces included (as `running`), and waits for it, up to `flushTimeoutMillis`. */
-  async forceFlush(): Promise<void> {
-    if (!this.store || !this.config) return;
-    const deadline = Date.now() + this.config.flushTimeoutMillis;
-    this.flushing += 1;
-    try {
-      this.pauseUntil = 0;
-      for (const trace of this.store.all()) this.enqueueIfReady(trace, Date.now());
-      this.pump();
-      await this.idle(deadline);
-    } catch (error) {
-      this.reporter.once('flush-error', 'error', `forceFlush failed unexpectedly: ${String(error).slice(0, 300)}`);
-    } finally {
-      this.flushing -= 1;
-    }
+  forceFlush(): Promise<void> {
+    return this.pipeline.forceFlush();
   }
 
-  /** Flushes, then refuses new spans and releases sockets and timers. */
+  /** Refuses new spans, flushes, and releases sockets and timers once no exporter uses the pipeline. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      this.stopped = true;
-      await this.forceFlush();
-      this.aborted = true;
-      if (this.sweepTimer) clearInterval(this.sweepTimer);
-      if (this.resumeTimer) clearTimeout(this.resumeTimer);
-      if (this.store) {
-        for (const trace of this.store.all()) {
-          if (trace.held.size > 0) this.store.dropHeld(trace, 'shutdown', 'still undelivered when shutdown ended');
-        }
-      }
-      this.transport?.close();
-      const summary = this.reporter.summary();
-      if (summary) this.reporter.once('summary', 'warn', `spans not delivered to Nexus: ${summary}`);
-    })();
+    this.stopped = true;
+    this.shutdownPromise ??= this.pipeline.release();
     return this.shutdownPromise;
   }
 
   getStats(): NexusExporterStats {
-    return {
-      enabled: this.store !== undefined,
-      heldSpans: this.store?.heldSpans ?? 0,
-      heldBytes: this.store?.heldBytes ?? 0,
-      queuedTraces: this.queue.size,
-      activeTraceUploads: this.active,
-      requests: this.client?.requests ?? 0,
-      dropped: this.reporter.droppedCounts(),
-    };
-  }
-
-  private accept(spans: ReadableSpanLike[]): void {
-    const store = this.store as TraceStore;
-    const now = Date.now();
-    const touched = new Set<TraceState>();
-    for (const span of Array.isArray(spans) ? spans : []) {
-      try {
-        const trace = store.add(span, now);
-        if (trace) touched.add(trace);
-      } catch (error) {
-        this.reporter.drop('malformed_span', 1, `a span could not be read: ${String(error).slice(0, 200)}`);
-      }
-    }
-    for (const trace of touched) this.enqueueIfReady(trace, now);
-    this.pump();
-  }
-
-  /** Traces whose root has not come within `maxTraceWaitMillis` go to Nexus as `running`. */
-  private sweep(): void {
-    try {
-      if (!this.store) return;
-      const now = Date.now();
-      for (const trace of this.store.all()) {
-        if (trace.held.size > 0 && !trace.scheduled) this.enqueueIfReady(trace, now);
-      }
-      this.pump();
-    } catch (error) {
-      this.reporter.once('sweep-error', 'error', `background upload failed unexpectedly: ${String(error).slice(0, 300)}`);
-    }
-  }
-
-  private enqueueIfReady(trace: TraceState, now: number): void {
-    if (trace.scheduled || trace.dropped || !this.isReady(trace, now)) return;
-    trace.scheduled = true;
-    trace.readyAt ??= now;
-    this.queue.add(trace);
-  }
-
-  private isReady(trace: TraceState, now: number): boolean {
-    const config = this.config as ResolvedConfig;
-    if (trace.held.size === 0) return trace.pendingPatch !== undefined;
-    if (trace.nexusTraceId === undefined && !trace.rootSeen && !trace.forced && this.flushing === 0) {
-      if (now - trace.firstSeen < config.maxTraceWaitMillis) return false;
-      trace.forced = true;
-    }
-    const wasForced = trace.forced;
-    if (this.flushing > 0) trace.forced = true;
-    const ready = selectUploadable(trace, now, config.maxTraceWaitMillis).length > 0 || trace.pendingPatch !== undefined;
-    trace.forced = wasForced;
-    return ready;
-  }
-
-  private pump(): void {
-    const config = this.config as ResolvedConfig;
-    while (this.active < config.concurrency && this.queue.size > 0) {
-      const now = Date.now();
-      if (now < this.pauseUntil) {
-        this.resumeLater(this.pauseUntil - now);
-        return;
-      }
-      const trace = this.queue.values().next().value as TraceState;
-      this.queue.delete(trace);
-      this.active += 1;
-      runTraceJob(trace, this.deps as JobDeps)
-        .catch((error: unknown) => {
-          this.reporter.once('job-error', 'error', `upload failed unexpectedly: ${String(error).slice(0, 300)}`);
-          return 'done' as const;
-        })
-        .then((result) => this.finished(trace, result))
-        .catch(() => undefined);
-    }
-    this.notifyIfIdle();
-  }
-
-  private finished(trace: TraceState, result: 'done' | 'deferred'): void {
-    this.active -= 1;
-    trace.scheduled = false;
-    const now = Date.now();
-    if (result === 'deferred' && !trace.dropped && !this.aborted) {
-      // Nexus is struggling: back off globally, so an outage is not met with a request storm.
-      this.deferrals += 1;
-      this.pauseUntil = now + Math.min(DEFERRAL_MAX_MILLIS, backoffMillis(this.deferrals, (this.config as ResolvedConfig).retryBaseMillis * 4));
-      trace.scheduled = true;
-      this.queue.add(trace);
-    } else {
-      if (result === 'done') this.deferrals = 0;
-      trace.readyAt = undefined;
-      trace.forced = false;
-      if (!this.aborted) this.enqueueIfReady(trace, now);
-    }
-    this.pump();
-  }
-
-  private resumeLater(millis: number): void {
-    if (this.resumeTimer) return;
-    this.resumeTimer = setTimeout(() => {
-      this.resumeTimer = undefined;
-      this.pump();
-    }, millis);
-    this.resumeTimer.unref();
-  }
-
-  private idle(deadline: number): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.idleWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      timer.unref();
-      this.idleWaiters.add(done);
-    });
-  }
-
-  private isIdle(): boolean {
-    return this.active === 0 && this.queue.size === 0;
-  }
-
-  private notifyIfIdle(): void {
-    if (!this.isIdle()) return;
-    for (const waiter of [...this.idleWaiters]) waiter();
+    return this.pipeline.getStats();
   }
 }

@@ -1,4 +1,5 @@
-export { NexusSpanExporter, type NexusExporterStats } from './exporter.js';
+export { NexusSpanExporter } from './exporter.js';
+export type { NexusExporterStats } from './pipeline.js';
 export { DEFAULT_BASE_URL, type NexusExporterOptions } from './config/options.js';
 export { genericTraceMapper, mapTraceWith, traceHeaderOf, type SpanMapFn } from './map/trace.js';
 export { mapGenericSpan, spanTimes, nameOf } from './map/span.js';
