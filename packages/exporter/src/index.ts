@@ -1,4 +1,7 @@
 export { NexusSpanExporter } from './exporter.js';
+export { NexusLogRecordExporter } from './logs/log-exporter.js';
+export { createNexusExporters, type NexusExporters } from './factory.js';
+export type { ReadableLogRecordLike } from './otel/log-types.js';
 export type { NexusExporterStats } from './pipeline.js';
 export { DEFAULT_BASE_URL, type NexusExporterOptions } from './config/options.js';
 export { genericTraceMapper, mapTraceWith, traceHeaderOf, type SpanMapFn } from './map/trace.js';

@@ -10,6 +10,8 @@ import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { runTraceJob, type JobDeps } from './upload/trace-job.js';
 import { selectUploadable } from './upload/select.js';
 import type { ReadableSpanLike } from './otel/types.js';
+import type { ReadableLogRecordLike } from './otel/log-types.js';
+import { LogIntake } from './logs/log-intake.js';
 import type { NexusExporterOptions } from './config/options.js';
 import type { TraceState } from './assemble/trace-state.js';
 
@@ -50,6 +52,8 @@ export class NexusPipeline {
   private shutdownPromise: Promise<void> | undefined;
   /** Exporters sharing this pipeline that have not shut down yet. */
   private users = 0;
+  /** Log records into the pipeline; set once a log-record exporter uses it. */
+  private logs: LogIntake | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private readonly sweepTimer: NodeJS.Timeout | undefined;
 
@@ -83,7 +87,7 @@ export class NexusPipeline {
       aborted: () => this.aborted,
       forcing: () => this.flushing > 0,
     };
-    const tick = Math.min(1_000, Math.max(25, Math.floor(config.maxTraceWaitMillis / 4)));
+    const tick = Math.min(1_000, Math.max(25, Math.floor(Math.min(config.maxTraceWaitMillis / 4, config.logWaitMillis / 2 || Infinity))));
     this.sweepTimer = setInterval(() => this.sweep(), tick);
     this.sweepTimer.unref();
   }
@@ -95,6 +99,23 @@ export class NexusPipeline {
 
   get enabled(): boolean {
     return this.store !== undefined;
+  }
+
+  /** A log-record exporter uses the pipeline: finished traces wait `logWaitMillis` for their records. */
+  attachLogs(): void {
+    if (!this.store || !this.config || this.logs) return;
+    this.logs = new LogIntake(this.store, this.reporter, this.config, (trace) => this.enqueueIfReady(trace, Date.now()));
+  }
+
+  /** Files log records (message content, feedback, evaluations); never throws, never waits. */
+  acceptLogs(records: readonly ReadableLogRecordLike[]): void {
+    try {
+      if (!this.logs || this.aborted) return;
+      this.logs.accept(records, Date.now());
+      this.pump();
+    } catch (error) {
+      this.reporter.once('log-export-error', 'error', `log export failed unexpectedly: ${String(error).slice(0, 300)}`);
+    }
   }
 
   /** Files ended spans; never throws, never waits. */
@@ -114,6 +135,7 @@ export class NexusPipeline {
     this.flushing += 1;
     try {
       this.pauseUntil = 0;
+      this.logs?.sweep(Date.now(), true);
       for (const trace of this.store.all()) this.enqueueIfReady(trace, Date.now());
       this.pump();
       await this.idle(deadline);
@@ -182,6 +204,7 @@ export class NexusPipeline {
     try {
       if (!this.store) return;
       const now = Date.now();
+      this.logs?.sweep(now);
       for (const trace of this.store.all()) {
         if (trace.held.size > 0 && !trace.scheduled) this.enqueueIfReady(trace, now);
       }
@@ -204,6 +227,10 @@ export class NexusPipeline {
     if (trace.nexusTraceId === undefined && !trace.rootSeen && !trace.forced && this.flushing === 0) {
       if (now - trace.firstSeen < config.maxTraceWaitMillis) return false;
       trace.forced = true;
+    }
+    // Log records are batched apart from spans: give them a moment to join their spans.
+    if (this.logs && trace.nexusTraceId === undefined && !trace.forced && this.flushing === 0 && now - (trace.rootSeenAt ?? now) < config.logWaitMillis) {
+      return false;
     }
     const wasForced = trace.forced;
     if (this.flushing > 0) trace.forced = true;
@@ -248,6 +275,8 @@ export class NexusPipeline {
       if (result === 'done') this.deferrals = 0;
       trace.readyAt = undefined;
       trace.forced = false;
+      // Records that arrived while their span was being uploaded become a child span.
+      this.logs?.convertLateContent(trace, now);
       if (!this.aborted) this.enqueueIfReady(trace, now);
     }
     this.pump();

@@ -29,11 +29,26 @@ function attributesBytes(attributes: Attributes | undefined): number {
   return bytes;
 }
 
-function valueBytes(value: unknown): number {
+/** The same estimate for any value a log record holds (body, attributes). */
+export function estimateValueBytes(value: unknown, depth = 0): number {
+  if (depth > 8) return 64;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    let bytes = 16;
+    let n = 0;
+    for (const key in value as Record<string, unknown>) {
+      if (n++ >= MAX_WALK) break;
+      bytes += key.length + 16 + estimateValueBytes((value as Record<string, unknown>)[key], depth + 1);
+    }
+    return bytes;
+  }
+  return valueBytes(value, depth);
+}
+
+function valueBytes(value: unknown, depth = 0): number {
   if (typeof value === 'string') return value.length * 2;
   if (Array.isArray(value)) {
     let bytes = 16;
-    for (let i = 0; i < value.length && i < MAX_WALK; i += 1) bytes += valueBytes(value[i]) + 8;
+    for (let i = 0; i < value.length && i < MAX_WALK; i += 1) bytes += estimateValueBytes(value[i], depth + 1) + 8;
     return bytes + Math.max(0, value.length - MAX_WALK) * 16;
   }
   return 8;

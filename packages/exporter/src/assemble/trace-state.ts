@@ -1,4 +1,5 @@
 import type { ReadableSpanLike } from '../otel/types.js';
+import type { ReadableLogRecordLike } from '../otel/log-types.js';
 import type { NexusTraceStatus } from '../map/types.js';
 import type { PatchTraceBody } from '../nexus/api-types.js';
 
@@ -10,12 +11,22 @@ export interface HeldSpan {
   readonly arrivedAt: number;
 }
 
+export interface HeldRecord {
+  readonly record: ReadableLogRecordLike;
+  readonly bytes: number;
+  readonly arrivedAt: number;
+}
+
 /** Everything the exporter knows of one OTel trace: what is held, and what already is in Nexus. */
 export class TraceState {
   readonly held = new Map<string, HeldSpan>();
   heldBytes = 0;
+  /** Log records (message content) waiting to join their span, by span id. */
+  readonly records = new Map<string, HeldRecord[]>();
   /** A local root has arrived: the trace is complete enough to upload. */
   rootSeen = false;
+  /** When it arrived: with a log pipeline, records get a moment to catch up. */
+  rootSeenAt: number | undefined;
   /** Upload what is held now, root or not, orphans at the top level (flush, wait expired). */
   forced = false;
   /** When the trace first had work to upload; drives the delivery timeout. */

@@ -1,5 +1,6 @@
-import { estimateSpanBytes } from './span-size.js';
-import { TraceState, type HeldSpan } from './trace-state.js';
+import { estimateSpanBytes, estimateValueBytes } from './span-size.js';
+import { TraceState, type HeldRecord, type HeldSpan } from './trace-state.js';
+import type { ReadableLogRecordLike } from '../otel/log-types.js';
 import { isLocalRoot } from '../otel/span-links.js';
 import type { DropReason } from '../diag/reporter.js';
 import type { ReadableSpanLike } from '../otel/types.js';
@@ -10,6 +11,14 @@ export interface StoreLimits {
   maxIndexedTraces: number;
 }
 
+/** Where a response (its `gen_ai.response.id`) was produced: the span feedback on it nests under. */
+export interface ResponseOrigin {
+  traceId: string;
+  spanId: string;
+}
+
+const RESPONSE_ID_KEYS = ['gen_ai.response.id', 'ai.response.id'];
+
 export type DropSink = (reason: DropReason, spans: number, cause: string) => void;
 
 /**
@@ -19,6 +28,8 @@ export type DropSink = (reason: DropReason, spans: number, cause: string) => voi
  */
 export class TraceStore {
   private readonly traces = new Map<string, TraceState>();
+  /** Bounded, least recently added first out. */
+  private readonly responses = new Map<string, ResponseOrigin>();
   heldSpans = 0;
   heldBytes = 0;
 
@@ -73,9 +84,70 @@ export class TraceStore {
     trace.heldBytes += bytes;
     this.heldSpans += 1;
     this.heldBytes += bytes;
-    if (isLocalRoot(span)) trace.rootSeen = true;
+    if (isLocalRoot(span) && !trace.rootSeen) {
+      trace.rootSeen = true;
+      trace.rootSeenAt = now;
+    }
+    this.indexResponse(span, traceId, localId);
     this.pruneIndex();
     return trace;
+  }
+
+  /** The span that produced a response, if it passed through this exporter recently. */
+  responseOrigin(responseId: string): ResponseOrigin | undefined {
+    return this.responses.get(responseId);
+  }
+
+  /** Holds a log record (message content) until its span is uploaded; counted like a span in the caps. */
+  addRecord(traceId: string, spanId: string, record: ReadableLogRecordLike, now: number): TraceState | undefined {
+    const bytes = 200 + estimateValueBytes(record.body) + estimateValueBytes(record.attributes);
+    while (this.heldSpans + 1 > this.limits.maxHeldSpans || this.heldBytes + bytes > this.limits.maxHeldBytes) {
+      const reason: DropReason = this.heldSpans + 1 > this.limits.maxHeldSpans ? 'held_spans_cap' : 'held_bytes_cap';
+      if (!this.evictOldest(reason, traceId)) {
+        this.onDrop(reason, 1, 'a log record did not fit in the caps');
+        return undefined;
+      }
+    }
+    let trace = this.traces.get(traceId);
+    if (!trace) {
+      trace = new TraceState(traceId, now);
+      this.traces.set(traceId, trace);
+    }
+    const list = trace.records.get(spanId) ?? [];
+    list.push({ record, bytes, arrivedAt: now });
+    trace.records.set(spanId, list);
+    trace.heldBytes += bytes;
+    this.heldSpans += 1;
+    this.heldBytes += bytes;
+    return trace;
+  }
+
+  /** Releases exactly these records of a span (others may have arrived meanwhile). */
+  releaseRecords(trace: TraceState, spanId: string, done: readonly HeldRecord[]): void {
+    const list = trace.records.get(spanId);
+    if (!list) return;
+    const remaining = list.filter((held) => !done.includes(held));
+    for (const held of done) {
+      if (!list.includes(held)) continue;
+      trace.heldBytes -= held.bytes;
+      this.heldSpans -= 1;
+      this.heldBytes -= held.bytes;
+    }
+    if (remaining.length > 0) trace.records.set(spanId, remaining);
+    else trace.records.delete(spanId);
+  }
+
+  private indexResponse(span: ReadableSpanLike, traceId: string, spanId: string): void {
+    for (const key of RESPONSE_ID_KEYS) {
+      const id = span.attributes?.[key];
+      if (typeof id !== 'string' || !id) continue;
+      this.responses.delete(id);
+      this.responses.set(id, { traceId, spanId });
+      if (this.responses.size > this.limits.maxIndexedTraces * 4) {
+        const oldest = this.responses.keys().next().value;
+        if (oldest !== undefined) this.responses.delete(oldest);
+      }
+    }
   }
 
   /** The span is in Nexus now, or was dropped: it no longer counts against the caps. */
@@ -88,15 +160,26 @@ export class TraceStore {
     this.heldBytes -= held.bytes;
   }
 
-  /** Drops every held span of a trace, counted under `reason`; keeps the index entry. */
+  /** Drops every held span (and record) of a trace, counted under `reason`; keeps the index entry. */
   dropHeld(trace: TraceState, reason: DropReason, cause: string): void {
-    const count = trace.held.size;
+    const count = trace.held.size + this.releaseAllRecords(trace);
     for (const localId of [...trace.held.keys()]) this.release(trace, localId);
     this.onDrop(reason, count, cause);
   }
 
+  /** Releases every held record of a trace; returns how many there were. */
+  releaseAllRecords(trace: TraceState): number {
+    let count = 0;
+    for (const [spanId, list] of [...trace.records]) {
+      count += list.length;
+      this.releaseRecords(trace, spanId, list);
+    }
+    return count;
+  }
+
   /** Forgets a trace entirely (dropped, or gone from Nexus). */
   forget(trace: TraceState): void {
+    this.releaseAllRecords(trace);
     for (const localId of [...trace.held.keys()]) this.release(trace, localId);
     trace.dropped = true;
     this.traces.delete(trace.traceId);
@@ -104,8 +187,8 @@ export class TraceStore {
 
   private evictOldest(reason: DropReason, keep: string): boolean {
     for (const trace of this.traces.values()) {
-      if (trace.held.size === 0 || trace.traceId === keep) continue;
-      const count = trace.held.size;
+      if ((trace.held.size === 0 && trace.records.size === 0) || trace.traceId === keep) continue;
+      const count = trace.held.size + [...trace.records.values()].reduce((n, list) => n + list.length, 0);
       this.forget(trace);
       this.onDrop(reason, count, `the oldest held trace (${count} spans) was dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);
       return true;
@@ -118,7 +201,7 @@ export class TraceStore {
     if (this.traces.size <= this.limits.maxIndexedTraces) return;
     for (const trace of this.traces.values()) {
       if (this.traces.size <= this.limits.maxIndexedTraces) return;
-      if (trace.held.size === 0 && !trace.scheduled) this.traces.delete(trace.traceId);
+      if (trace.held.size === 0 && trace.records.size === 0 && !trace.scheduled) this.traces.delete(trace.traceId);
     }
   }
 }

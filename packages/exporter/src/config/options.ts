@@ -49,6 +49,10 @@ export interface NexusExporterOptions {
   scrubSecrets?: boolean;
   /** USD per million tokens by model, for the trace's `estimated_cost_usd`. */
   prices?: PriceTable;
+  /** With a log-record exporter on the same pipeline: how long a finished trace waits for its message records. Env `NEXUS_LOG_WAIT_MILLIS`, default 1 000. */
+  logWaitMillis?: number;
+  /** How long feedback on a response not seen yet waits for it, before it becomes a trace of its own. Env `NEXUS_FEEDBACK_WAIT_MILLIS`, default 30 000. */
+  feedbackWaitMillis?: number;
   /** Turns spans into Nexus traces. Default: the GenAI mapper with the options above. */
   mapper?: TraceMapper;
 }

@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   limitRetryMillis: number;
   authRetryMillis: number;
   mapper: TraceMapper | undefined;
+  logWaitMillis: number;
+  feedbackWaitMillis: number;
   spanFilter: SpanFilter;
   captureContent: boolean;
   scrubSecrets: boolean;
@@ -88,6 +90,8 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       limitRetryMillis: num(options.limitRetryMillis, 'NEXUS_LIMIT_RETRY_MILLIS', 15 * 60_000),
       authRetryMillis: num(options.authRetryMillis, 'NEXUS_AUTH_RETRY_MILLIS', 60_000),
       mapper: options.mapper,
+      logWaitMillis: num(options.logWaitMillis, 'NEXUS_LOG_WAIT_MILLIS', 1_000, 0),
+      feedbackWaitMillis: num(options.feedbackWaitMillis, 'NEXUS_FEEDBACK_WAIT_MILLIS', 30_000, 0),
       spanFilter: options.spanFilter ?? (env['NEXUS_SPAN_FILTER']?.trim().toLowerCase() === 'all' ? 'all' : 'genai'),
       captureContent: options.captureContent ?? !falsy(env['NEXUS_CAPTURE_CONTENT']),
       scrubSecrets: options.scrubSecrets ?? !falsy(env['NEXUS_SCRUB_SECRETS']),

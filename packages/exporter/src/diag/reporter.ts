@@ -11,7 +11,10 @@ export type DropReason =
   | 'trace_not_found'
   | 'delivery_timeout'
   | 'shutdown'
-  | 'malformed_span';
+  | 'malformed_span'
+  | 'malformed_log_record'
+  | 'orphan_log_record'
+  | 'invalid_feedback';
 
 const PREFIX = 'NexusSpanExporter:';
 const MAX_REMEMBERED = 1_000;
@@ -46,6 +49,11 @@ export class Reporter {
     if (spans <= 0) return;
     this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + spans);
     this.once(`drop:${reason}`, 'warn', `dropped ${spans} span(s) (${reason}): ${cause}. Further drops for this reason are counted, not logged.`);
+  }
+
+  /** Counts dropped items already said in another message. */
+  count(reason: DropReason, items: number): void {
+    if (items > 0) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + items);
   }
 
   droppedCounts(): Record<string, number> {

@@ -7,6 +7,9 @@ import { readSemconv } from './read/semconv.js';
 import { readSpanEvents } from './read/span-events.js';
 import { toolCallsFromMessages } from './read/tool-call-parts.js';
 import { readVercelAi } from './read/vercel-ai.js';
+import { readEvaluations } from './read/evaluation.js';
+import { readLogRecords } from './read/log-records.js';
+import type { ReadableLogRecordLike } from '../otel/log-types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { IdsReading, SpanReader, SpanReading, ToolCallReading, UsageReading } from './reading.js';
 
@@ -17,6 +20,7 @@ import type { IdsReading, SpanReader, SpanReading, ToolCallReading, UsageReading
  * reading comes from the first reader that supplies it; tool calls and ids are merged.
  */
 export const READERS: ReadonlyArray<readonly [string, SpanReader]> = [
+  ['evaluations', readEvaluations],
   ['semconv', readSemconv],
   ['azure-agents-python', readAzureAgentsPython],
   ['azure-legacy', readAzureLegacy],
@@ -50,10 +54,16 @@ const SINGLE_FIELDS = [
   'error',
 ] as const satisfies ReadonlyArray<keyof SpanReading>;
 
-/** Every reader's view of one span, merged by precedence. A reader that throws is skipped. */
-export function readSpan(span: ReadableSpanLike): CombinedReading {
+/**
+ * Every reader's view of one span, merged by precedence. A reader that throws is skipped. Log
+ * records correlated to the span (content the instrumentation wrote as logs) rank right after the
+ * current conventions on the span itself.
+ */
+export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRecordLike[] = []): CombinedReading {
   const combined: CombinedReading = { sources: [], toolCalls: [], ids: {} };
-  for (const [name, reader] of READERS) {
+  const readers: ReadonlyArray<readonly [string, SpanReader]> =
+    records.length > 0 ? [READERS[0]!, READERS[1]!, ['log-records', () => readLogRecords(records)], ...READERS.slice(2)] : READERS;
+  for (const [name, reader] of readers) {
     let reading: SpanReading | undefined;
     try {
       reading = reader(span);
@@ -79,6 +89,8 @@ export function readSpan(span: ReadableSpanLike): CombinedReading {
       }
     }
     addToolCalls(combined.toolCalls, reading.toolCalls ?? []);
+    if (reading.evaluations) (combined.evaluations ??= []).push(...reading.evaluations);
+    if (reading.problems) (combined.problems ??= []).push(...reading.problems);
   }
   if (combined.outputMessages) addToolCalls(combined.toolCalls, safe(() => toolCallsFromMessages(combined.outputMessages ?? [])));
   return combined;

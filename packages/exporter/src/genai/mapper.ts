@@ -6,6 +6,9 @@ import { rollupMetadata } from './rollup.js';
 import { traceOutcome } from './status.js';
 import { toolCallIdsWithSpans, toolResponsesById, toolSpansOf } from './tool-spans.js';
 import { mapGenericSpan } from '../map/span.js';
+import { isoFromMillis } from '../map/time.js';
+import { evaluationInput } from './read/evaluation.js';
+import { evaluationSpanName } from '../logs/evaluation.js';
 import { traceHeaderOf } from '../map/trace.js';
 import { stringAttribute } from '../map/attributes.js';
 import { isLocalRoot } from '../otel/span-links.js';
@@ -37,7 +40,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
   return {
     mapTrace(spans: readonly ReadableSpanLike[], context: MapContext): MappedTrace {
       const readings = new Map<string, CombinedReading>();
-      for (const span of spans) readings.set(span.spanContext().spanId, readSpan(span));
+      for (const span of spans) readings.set(span.spanContext().spanId, readSpan(span, context.records?.get(span.spanContext().spanId)));
 
       const { kept, parentOf, foldedTransport } = filterSpans(spans, readings, filter);
       const skipToolIds = toolCallIdsWithSpans(spans, readings);
@@ -45,6 +48,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
 
       const mapped: MappedSpan[] = [];
       const toolTypes: string[] = [];
+      const warnings: string[] = [];
       for (const span of spans) {
         const id = span.spanContext().spanId;
         if (!kept.has(id)) continue;
@@ -58,6 +62,8 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
         const tools = toolSpansOf(base, reading.toolCalls, skipToolIds, responses, captureContent);
         for (const call of reading.toolCalls) if (!call.id || !skipToolIds.has(call.id)) toolTypes.push(call.type || 'function');
         mapped.push(...tools);
+        mapped.push(...evaluationSpansOf(base, reading));
+        if (reading.problems) warnings.push(...reading.problems);
       }
 
       const generic = traceHeaderOf(spans);
@@ -76,7 +82,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
           ...(outcome.error ? { error: outcome.error } : {}),
         },
       };
-      return applyPrivacy({ header, spans: mapped }, { ...(options.redact ? { redact: options.redact } : {}), scrub: options.scrubSecrets !== false, maxFieldBytes: context.maxFieldBytes });
+      return applyPrivacy({ header, spans: mapped, ...(warnings.length > 0 ? { warnings } : {}) }, { ...(options.redact ? { redact: options.redact } : {}), scrub: options.scrubSecrets !== false, maxFieldBytes: context.maxFieldBytes });
     },
   };
 }
@@ -94,6 +100,25 @@ function mapGenAiSpan(span: ReadableSpanLike, reading: CombinedReading, captureC
     base.error = reading.error ?? base.error ?? 'error';
   }
   return base;
+}
+
+/** Feedback and evaluation events on a span become its children, at the event's time. */
+function evaluationSpansOf(carrier: MappedSpan, reading: CombinedReading): MappedSpan[] {
+  return (reading.evaluations ?? []).map(({ evaluation, timeMillis }, index) => {
+    const at = Number.isFinite(timeMillis) ? isoFromMillis(timeMillis) : carrier.endedAt ?? carrier.startedAt;
+    return {
+      localId: `${carrier.localId}/evaluation/${index}`,
+      sourceId: carrier.sourceId,
+      parentLocalId: carrier.localId,
+      name: evaluationSpanName(evaluation),
+      status: 'ok',
+      startedAt: at,
+      endedAt: at,
+      input: evaluationInput(evaluation),
+      output: null,
+      error: null,
+    };
+  });
 }
 
 /** Every tool call reads `execute_tool <tool>`, whichever instrumentation named it. */

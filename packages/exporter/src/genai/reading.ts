@@ -67,6 +67,10 @@ export interface SpanReading {
   runStatus?: string;
   /** One human line, `code: message`, when the span or run failed. */
   error?: string;
+  /** Feedback and evaluation events on the span, to show as child spans. */
+  evaluations?: Array<{ evaluation: import('../logs/evaluation.js').Evaluation; timeMillis: number }>;
+  /** What was dropped while reading, one line each, for the diag logger. */
+  problems?: string[];
 }
 
 /** One reader per source. Pure; returns undefined when the span is not of its source. */

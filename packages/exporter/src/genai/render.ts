@@ -22,8 +22,13 @@ export interface RenderOptions {
  * offered, the model asked for, and the span's other attributes. A tool span's input is its
  * arguments, so the user reads the call, not an envelope.
  */
+/** Operations whose input and output are a value (arguments, a verdict), not a conversation. */
+const VALUE_OPERATIONS = new Set(['execute_tool', 'feedback', 'evaluation']);
+
 export function renderInput(span: ReadableSpanLike, reading: CombinedReading, options: RenderOptions): JsonValue {
-  if (reading.operation === 'execute_tool' && !reading.inputMessages) {
+  if (VALUE_OPERATIONS.has(reading.operation ?? '') && !reading.inputMessages) {
+    // Feedback is not model content: the user gave it to be seen.
+    if (reading.operation !== 'execute_tool') return reading.inputValue ?? null;
     return options.captureContent ? (reading.inputValue ?? null) : null;
   }
   const input: { [key: string]: JsonValue } = {};
@@ -41,7 +46,7 @@ export function renderInput(span: ReadableSpanLike, reading: CombinedReading, op
 
 /** The Nexus `output`: the messages returned (one per choice), the usage and the response id. */
 export function renderOutput(reading: CombinedReading, options: RenderOptions): JsonValue {
-  if (reading.operation === 'execute_tool' && !reading.outputMessages) {
+  if (VALUE_OPERATIONS.has(reading.operation ?? '') && !reading.outputMessages) {
     return options.captureContent ? (reading.outputValue ?? null) : null;
   }
   const output: { [key: string]: JsonValue } = {};

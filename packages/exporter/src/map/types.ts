@@ -1,4 +1,5 @@
 import type { ReadableSpanLike } from '../otel/types.js';
+import type { ReadableLogRecordLike } from '../otel/log-types.js';
 
 export type NexusTraceStatus = 'running' | 'success' | 'error' | 'timeout';
 export type NexusSpanStatus = 'ok' | 'error';
@@ -37,11 +38,15 @@ export interface MappedSpan {
 export interface MappedTrace {
   header: TraceHeader;
   spans: MappedSpan[];
+  /** What the mapper dropped (an invalid feedback event…), one line each, said once through diag. */
+  warnings?: string[];
 }
 
 export interface MapContext {
   /** Cap for each of `input` and `output`, in bytes of JSON. */
   maxFieldBytes: number;
+  /** Log records correlated to the spans (message content written as logs), by span id. */
+  records?: ReadonlyMap<string, readonly ReadableLogRecordLike[]>;
 }
 
 /**

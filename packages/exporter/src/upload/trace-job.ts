@@ -1,7 +1,7 @@
 import { isRetryable, type Cancelled, type NexusClient } from '../nexus/client.js';
 import { selectUploadable, viewOf } from './select.js';
 import type { Blocks } from './blocks.js';
-import type { TraceState } from '../assemble/trace-state.js';
+import type { HeldRecord, TraceState } from '../assemble/trace-state.js';
 import type { TraceStore } from '../assemble/trace-store.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Reporter } from '../diag/reporter.js';
@@ -47,15 +47,28 @@ export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<Job
   }
 
   const chosen = selectUploadable(trace, now, config.maxTraceWaitMillis);
+  // The records joined now; others may arrive while this job runs and must not be released with them.
+  const records = new Map<string, HeldRecord[]>();
+  for (const held of chosen) {
+    const list = trace.records.get(held.localId);
+    if (list) records.set(held.localId, [...list]);
+  }
+  const release = (localId: string): void => {
+    store.release(trace, localId);
+    const done = records.get(localId);
+    if (done) store.releaseRecords(trace, localId, done);
+  };
   let mapped: MappedTrace | undefined;
   if (chosen.length > 0) {
     try {
-      mapped = deps.mapper.mapTrace(chosen.map(viewOf), { maxFieldBytes: config.maxFieldBytes });
+      const recordsBySpan = new Map([...records].map(([id, list]) => [id, list.map((held) => held.record)]));
+      mapped = deps.mapper.mapTrace(chosen.map(viewOf), { maxFieldBytes: config.maxFieldBytes, records: recordsBySpan });
     } catch (error) {
-      for (const held of chosen) store.release(trace, held.localId);
+      for (const held of chosen) release(held.localId);
       reporter.drop('malformed_span', chosen.length, `the mapper failed on trace ${trace.traceId}: ${String(error).slice(0, 200)}`);
       return 'done';
     }
+    for (const warning of mapped.warnings ?? []) reporter.once(`mapping:${warning}`, 'warn', warning);
   }
 
   if (mapped && trace.nexusTraceId === undefined) {
@@ -70,7 +83,7 @@ export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<Job
     const failedSources = await uploadSpans(trace, mapped.spans, deps, cancelled);
     if (failedSources === 'gone') return 'done';
     for (const held of chosen) {
-      if (!failedSources.has(held.localId)) store.release(trace, held.localId);
+      if (!failedSources.has(held.localId)) release(held.localId);
     }
     if (failedSources.size > 0) outcome = 'deferred';
   }

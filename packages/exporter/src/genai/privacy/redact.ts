@@ -47,7 +47,7 @@ export function applyPrivacy(trace: MappedTrace, options: PrivacyOptions): Mappe
       error: typeof span.error === 'string' ? clean(span.error, 'error', undefined, undefined) : span.error,
     }),
   );
-  return { header, spans };
+  return { header, spans, ...(trace.warnings ? { warnings: trace.warnings } : {}) };
 }
 
 function cleaner(scrub: boolean, redact: RedactFn | undefined): Clean {
