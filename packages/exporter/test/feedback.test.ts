@@ -218,8 +218,8 @@ describe('message content that arrives as log records', () => {
     choice(world.logger, r.chat);
     await world.flush();
     const [t] = world.server.traces();
-    expect(depthByName(t!.spans)).toEqual({ 'invoke_agent support-bot': 1, 'chat gpt-4o': 2, messages: 3 });
-    expect(t!.spans.find((s) => s.name === 'messages')!.output).toMatchObject({ messages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Paris.' }] }] });
+    expect(depthByName(t!.spans)).toEqual({ 'invoke_agent support-bot': 1, 'chat gpt-4o': 2, 'messages (arrived late)': 3 });
+    expect(t!.spans.find((s) => s.name === 'messages (arrived late)')!.output).toMatchObject({ messages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Paris.' }] }] });
   });
 
   it('one pipeline: spans and records share one client and one set of stats', async () => {
@@ -232,5 +232,39 @@ describe('message content that arrives as log records', () => {
     expect(world.exporters.spanExporter.getStats()).toEqual(world.exporters.logRecordExporter.getStats());
     expect(world.exporters.spanExporter.getStats().requests).toBe(world.server.requests.length);
     expect(world.exporters.spanExporter.getStats().heldSpans).toBe(0);
+  });
+});
+
+describe('content capture as instrumentation-openai reports it', () => {
+  it('Responses API instructions on the span count as content only when the records carry content', async () => {
+    const { createGenAiMapper } = await import('../src/index.js');
+    const span = {
+      name: 'chat gpt-4o-mini',
+      kind: 2,
+      spanContext: () => ({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }),
+      startTime: [1_700_000_000, 0] as [number, number],
+      endTime: [1_700_000_001, 0] as [number, number],
+      status: { code: 0 },
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system_instructions': 'Answer in one sentence.' },
+      events: [],
+      resource: { attributes: {} },
+      instrumentationScope: { name: '@opentelemetry/instrumentation-openai' },
+    };
+    const details = (input: unknown) => ({
+      hrTime: [1_700_000_000, 0] as [number, number],
+      eventName: 'gen_ai.client.inference.operation.details',
+      attributes: { 'gen_ai.input.messages': input },
+      spanContext: span.spanContext(),
+    });
+    const map = (input: unknown) =>
+      createGenAiMapper().mapTrace([span], { maxFieldBytes: 32_768, records: new Map([['b'.repeat(16), [details(input)]]]) }).spans[0]!.input;
+    // Capture off: the record is a skeleton; the instructions on the span must not leak.
+    expect(JSON.stringify(map([{ role: 'user', parts: [{ type: 'text' }] }]))).not.toContain('Answer in one sentence.');
+    // Capture on: the record has the instructions as its first message; shown once.
+    const on = map([
+      { role: 'system', parts: [{ type: 'text', content: 'Answer in one sentence.' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Longest river in Europe?' }] },
+    ]) as { messages: Array<{ role: string }> };
+    expect(on.messages.map((m) => m.role)).toEqual(['system', 'user']);
   });
 });

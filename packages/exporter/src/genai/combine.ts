@@ -92,6 +92,13 @@ export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRe
     if (reading.evaluations) (combined.evaluations ??= []).push(...reading.evaluations);
     if (reading.problems) (combined.problems ??= []).push(...reading.problems);
   }
+  // instrumentation-openai writes the Responses API `instructions` on the span whatever its capture
+  // switch; its log records carry them when capture is on. Only those count as captured content.
+  if (records.length > 0 && span.instrumentationScope?.name === '@opentelemetry/instrumentation-openai') {
+    const fromRecords = readLogRecords(records);
+    if (fromRecords?.systemInstructions) combined.systemInstructions = fromRecords.systemInstructions;
+    else delete combined.systemInstructions;
+  }
   if (combined.outputMessages) addToolCalls(combined.toolCalls, safe(() => toolCallsFromMessages(combined.outputMessages ?? [])));
   return combined;
 }

@@ -34,8 +34,12 @@ export function renderInput(span: ReadableSpanLike, reading: CombinedReading, op
   const input: { [key: string]: JsonValue } = {};
   if (reading.requestModel) input['model'] = reading.requestModel;
   const messages: Message[] = [];
-  if (reading.systemInstructions && reading.systemInstructions.length > 0) messages.push({ role: 'system', parts: reading.systemInstructions });
-  messages.push(...(reading.inputMessages ?? []));
+  const history = reading.inputMessages ?? [];
+  // Instructions some sources also repeat as the first message of the history are shown once.
+  if (reading.systemInstructions && reading.systemInstructions.length > 0 && !startsWithSame(history, reading.systemInstructions)) {
+    messages.push({ role: 'system', parts: reading.systemInstructions });
+  }
+  messages.push(...history);
   if (messages.length > 0) input['messages'] = asJson(options.captureContent ? messages : stripContent(messages));
   if (reading.toolDefinitions !== undefined && options.captureContent) input['tools'] = reading.toolDefinitions;
   if (reading.inputValue !== undefined && messages.length === 0 && options.captureContent) input['value'] = reading.inputValue;
@@ -79,6 +83,11 @@ export function plainAttributes(span: ReadableSpanLike): { [key: string]: JsonVa
   const all = attributesToJson(span.attributes);
   for (const key of Object.keys(all)) if (CONTENT_KEY.test(key) || RENDERED_KEY.test(key)) delete all[key];
   return all;
+}
+
+function startsWithSame(history: Message[], instructions: Message['parts']): boolean {
+  const first = history[0];
+  return first?.role === 'system' && JSON.stringify(first.parts) === JSON.stringify(instructions);
 }
 
 function asJson(messages: Message[]): JsonValue {

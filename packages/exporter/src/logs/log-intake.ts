@@ -98,7 +98,7 @@ export class LogIntake {
       if (reading.inputMessages) attributes['gen_ai.input.messages'] = JSON.stringify(reading.inputMessages);
       if (reading.outputMessages) attributes['gen_ai.output.messages'] = JSON.stringify(reading.outputMessages);
       if (reading.systemInstructions) attributes['gen_ai.system_instructions'] = JSON.stringify(reading.systemInstructions);
-      this.store.add(syntheticSpan({ traceId: trace.traceId, parentSpanId: spanId, name: 'messages', time: timeOf(first), attributes, resource: first.resource }), now);
+      this.store.add(syntheticSpan({ traceId: trace.traceId, parentSpanId: spanId, name: 'messages (arrived late)', time: timeOf(first), attributes, resource: first.resource }), now);
     }
   }
 
