@@ -129,13 +129,15 @@ export class NexusPipeline {
   }
 
   /** Uploads everything held, incomplete traces included (as `running`), and waits for it, up to `flushTimeoutMillis`. */
-  async forceFlush(): Promise<void> {
+  async forceFlush(final = false): Promise<void> {
     if (!this.store || !this.config) return;
     const deadline = Date.now() + this.config.flushTimeoutMillis;
     this.flushing += 1;
     try {
       this.pauseUntil = 0;
-      this.logs?.sweep(Date.now(), true);
+      // Only at the end does feedback on a response not seen yet stop waiting: before that, the
+      // rated spans may still sit in another processor's queue.
+      this.logs?.sweep(Date.now(), final);
       for (const trace of this.store.all()) this.enqueueIfReady(trace, Date.now());
       this.pump();
       await this.idle(deadline);
@@ -155,7 +157,7 @@ export class NexusPipeline {
 
   private shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      await this.forceFlush();
+      await this.forceFlush(true);
       this.aborted = true;
       if (this.sweepTimer) clearInterval(this.sweepTimer);
       if (this.resumeTimer) clearTimeout(this.resumeTimer);

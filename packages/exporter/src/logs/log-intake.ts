@@ -61,15 +61,15 @@ export class LogIntake {
   }
 
   /**
-   * Resolves waiting feedback, turns expired feedback into standalone traces (all of it on a flush:
-   * the process may be about to end), expires orphan content.
+   * Resolves waiting feedback, turns expired feedback into standalone traces (all of it at
+   * shutdown: nothing will come to resolve it), expires orphan content.
    */
-  sweep(now: number, flushing = false): void {
+  sweep(now: number, final = false): void {
     if (this.pending.length > 0) {
       const still: PendingEvaluation[] = [];
       for (const item of this.pending) {
         if (this.attach(item.evaluation, item.record, now)) continue;
-        if (flushing || now - item.arrivedAt >= this.config.feedbackWaitMillis) this.standalone(item, now);
+        if (final || now - item.arrivedAt >= this.config.feedbackWaitMillis) this.standalone(item, now);
         else still.push(item);
       }
       this.pending = still;
