@@ -68,6 +68,7 @@ export async function runCli(options: CliOptions, print: (line: string) => void 
   for (const key of keys) print(`API key (${plan}): ${key}`);
   print(`  REST ${local.url}/api/v1   OTLP ${local.url}/v1/traces`);
   print(`  faults: POST ${local.url}/_local/faults   stats: GET ${local.url}/_local/stats`);
+  print(`  trace view: ${local.viewUrl()}`);
   return local;
 }
 

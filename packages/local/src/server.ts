@@ -8,6 +8,9 @@ import { handleOtlp } from './otlp.js';
 import { invalidApiKey, json, notFoundPage, text, type Reply } from './reply.js';
 import { addSpan, authenticateBearer, createTrace, getTrace, listTraces, patchTrace, type ApiContext, type Caller } from './rest.js';
 import { Store, type StoredTrace } from './store.js';
+import { forbidden } from './view/layout.js';
+import { viewRoute } from './view/routes.js';
+import { viewUrl } from './view/url.js';
 
 export interface NexusLocalOptions {
   port?: number;
@@ -43,6 +46,8 @@ export interface NexusLocal {
   revokeKey(key: string): void;
   traces(): StoredTrace[];
   trace(id: string): StoredTrace | undefined;
+  /** The trace view in a browser: the list, or one trace's page (a Nexus trace id). */
+  viewUrl(traceId?: string): string;
   readonly requests: readonly RequestLogEntry[];
   readonly connections: number;
   resetStats(): void;
@@ -187,6 +192,19 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
       return send(res, handleAdmin(adminCtx, method, pathname, body));
     }
 
+    const view = viewRoute(method, pathname);
+    if (view) {
+      await readBody(req);
+      if (!isLoopback(socket.remoteAddress)) return send(res, forbidden());
+      let page: Reply;
+      try {
+        page = view(store, url.searchParams);
+      } catch {
+        page = text(500, 'Internal Server Error'); // a rendering bug must not take the server down
+      }
+      return send(res, page);
+    }
+
     const entry: RequestLogEntry = {
       method,
       path: pathname,
@@ -272,6 +290,7 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
     revokeKey: (key) => keys.revoke(key),
     traces: () => store.snapshot(),
     trace: (id) => store.snapshotById(id),
+    viewUrl: (traceId) => viewUrl(url, traceId),
     get requests(): readonly RequestLogEntry[] {
       return log;
     },

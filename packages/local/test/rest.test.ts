@@ -449,7 +449,7 @@ describe('POST /api/v1/traces/:id/spans', () => {
 describe('unknown routes', () => {
   it('answers 404 with an HTML page, not JSON, with or without a key', async () => {
     const cases: [string, string][] = [
-      ['GET', '/'],
+      ['GET', '/unknown'],
       ['GET', '/api/v1/agents'],
       ['GET', '/api/v2/traces'],
       ['DELETE', '/api/v1/traces'],
