@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StubReply, StubRequest, StubRoutes } from './foundry-stub.js';
+import type { StubReply, StubRequest, StubRoutes } from '@nexus-otel/example-azure-agents/foundry-stub';
 
 /** What the model "asks" for: the one function call of the run. */
 export const WEATHER_CALL = { name: 'get_current_weather', arguments: '{"location":"Seattle, WA"}' } as const;

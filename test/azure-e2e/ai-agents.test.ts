@@ -2,11 +2,10 @@ import { Agent } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKey, startNexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter } from '@nexus-otel/exporter';
+import { createSelfSignedCert, startFoundryStub } from '@nexus-otel/example-azure-agents/foundry-stub';
 import { createAgentsV1Routes, WEATHER_CALL } from './agents-v1-routes.js';
-import { startFoundryStub } from './foundry-stub.js';
 import { spanTree } from './span-tree.js';
 import { startAzureTracing } from './tracing.js';
-import { createSelfSignedCert } from './tls-cert.js';
 
 /** The SDK only needs a token to put in the Authorization header; the stub does not check it. */
 const credential = { getToken: async () => ({ token: 'fake', expiresOnTimestamp: Date.now() + 3600_000 }) };

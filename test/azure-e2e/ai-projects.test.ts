@@ -1,23 +1,25 @@
-import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKey, startNexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter } from '@nexus-otel/exporter';
-import { ANSWER, CODE, CODE_LOGS, createAgentsV2Routes, USAGE, WEATHER_ARGUMENTS } from './agents-v2-routes.js';
-import { startFoundryStub } from './foundry-stub.js';
+import {
+  ANSWER,
+  canTrustAtRuntime,
+  CODE,
+  CODE_LOGS,
+  createAgentsV2Routes,
+  createSelfSignedCert,
+  startFoundryStub,
+  trustCertificate,
+  USAGE,
+  WEATHER_ARGUMENTS,
+} from '@nexus-otel/example-azure-agents/foundry-stub';
 import { spanTree, spansNamed } from './span-tree.js';
 import { startAzureTracing } from './tracing.js';
-import { createSelfSignedCert } from './tls-cert.js';
-
-/** Node >= 22.19 (typed in @types/node 22+, not in the 20 we build with). */
-interface DefaultCaApi {
-  getCACertificates?: (type: 'default') => string[];
-  setDefaultCACertificates?: (certs: string[]) => void;
-}
-const caApi = tls as unknown as DefaultCaApi;
 
 const major = Number(process.versions.node.split('.')[0]);
 // @azure/ai-projects 2.10.0 (and the openai 7 it uses) need Node >= 22; CI runs this file on Node 22.
-const supported = major >= 22 && typeof caApi.setDefaultCACertificates === 'function';
+// Trusting the stub's certificate at run time needs Node >= 22.19.
+const supported = major >= 22 && canTrustAtRuntime();
 
 const credential = { getToken: async () => ({ token: 'fake', expiresOnTimestamp: Date.now() + 3600_000 }) };
 
@@ -36,9 +38,7 @@ describe.skipIf(!supported)('@azure/ai-projects 2.10.0 (GenAI tracing) → Nexus
     // ai-projects builds calls the global fetch (ai-projects overrides any `fetch` option with its
     // tracing wrapper), and Node's fetch takes no https.Agent. Adding the certificate to the
     // default CA list covers fetch and the core pipeline alike, and is undone after the test.
-    const defaultCas = caApi.getCACertificates!('default');
-    caApi.setDefaultCACertificates!([...defaultCas, cert.cert]);
-    cleanups.push(() => caApi.setDefaultCACertificates!(defaultCas));
+    cleanups.push(trustCertificate(cert.cert));
     const key = generateKey();
     const nexus = await startNexusLocal({ keys: { [key]: {} } });
     cleanups.push(() => nexus.close());

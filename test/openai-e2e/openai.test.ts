@@ -27,7 +27,7 @@ import {
   WEATHER_ANSWER,
   WEATHER_PROMPT,
   type StubRoutes,
-} from './openai-stub.js';
+} from '@nexus-otel/example-openai/openai-stub';
 import { spanTree, spansNamed } from './span-tree.js';
 import type { OpenAiTracing } from './tracing.js';
 

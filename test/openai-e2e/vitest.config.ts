@@ -4,6 +4,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: {
     alias: {
+      // The OpenAI stub lives in examples/openai (its default target); its source, like the packages'.
+      '@nexus-otel/example-openai/openai-stub': fileURLToPath(new URL('../../examples/openai/src/openai-stub.ts', import.meta.url)),
       '@nexus-otel/local': fileURLToPath(new URL('../../packages/local/src/index.ts', import.meta.url)),
       '@nexus-otel/exporter': fileURLToPath(new URL('../../packages/exporter/src/index.ts', import.meta.url)),
     },

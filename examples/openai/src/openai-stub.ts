@@ -13,8 +13,8 @@ export interface StubReply {
   body: unknown;
 }
 
-/** The replies the stub plays, one per route; each call returns the next JSON body. */
-export type StubRoutes = Partial<Record<'POST /v1/chat/completions' | 'POST /v1/responses', () => StubReply>>;
+/** The replies the stub plays, one per route; each call returns the next JSON body, and may look at the request. */
+export type StubRoutes = Partial<Record<'POST /v1/chat/completions' | 'POST /v1/responses', (request: StubRequest) => StubReply>>;
 
 export interface OpenAiStub {
   /** What to give the client as `baseURL`. */
@@ -41,7 +41,7 @@ export async function startOpenAiStub(routes: StubRoutes): Promise<OpenAiStub> {
       const route = routes[`${request.method} ${request.path}` as keyof StubRoutes];
       let reply: StubReply;
       try {
-        reply = route?.() ?? {
+        reply = route?.(request) ?? {
           status: 404,
           body: { error: { message: `stub has no route ${request.method} ${request.path}`, type: 'invalid_request_error', param: null, code: null } },
         };

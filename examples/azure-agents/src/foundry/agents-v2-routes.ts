@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StubRequest, StubRoutes } from './foundry-stub.js';
+import type { StubRequest, StubRoutes } from './stub.js';
 
 export const CODE = 'import math\nprint(round(math.sqrt(1764), 2))';
 export const CODE_LOGS = '42.0\n';
