@@ -8,6 +8,7 @@ export { genericTraceMapper, mapTraceWith, traceHeaderOf, type SpanMapFn } from 
 export { mapGenericSpan, spanTimes, nameOf } from './map/span.js';
 export { attributesToJson } from './map/attributes.js';
 export { limitField, TRUNCATION_MARKER } from './map/field-limit.js';
+export type { TraceMetadataFn } from './map/trace-metadata.js';
 export { isoFromHrTime } from './map/time.js';
 export type { JsonValue, MapContext, MappedSpan, MappedTrace, NexusSpanStatus, NexusTraceStatus, TraceHeader, TraceMapper } from './map/types.js';
 export type { ReadableSpanLike, SpanEventLike, ExportResultLike } from './otel/types.js';

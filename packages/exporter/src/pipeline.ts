@@ -6,6 +6,7 @@ import { NexusClient } from './nexus/client.js';
 import { Reporter } from './diag/reporter.js';
 import { TraceStore } from './assemble/trace-store.js';
 import { createGenAiMapper } from './genai/mapper.js';
+import { withTraceMetadata } from './map/trace-metadata.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { runTraceJob, type JobDeps } from './upload/trace-job.js';
 import { selectUploadable } from './upload/select.js';
@@ -72,15 +73,18 @@ export class NexusPipeline {
       client: this.client,
       store: this.store,
       reporter: this.reporter,
-      mapper:
+      mapper: withTraceMetadata(
         config.mapper ??
-        createGenAiMapper({
-          spanFilter: config.spanFilter,
-          captureContent: config.captureContent,
-          scrubSecrets: config.scrubSecrets,
-          ...(config.redact ? { redact: config.redact } : {}),
-          ...(config.prices ? { prices: config.prices } : {}),
-        }),
+          createGenAiMapper({
+            spanFilter: config.spanFilter,
+            captureContent: config.captureContent,
+            scrubSecrets: config.scrubSecrets,
+            ...(config.redact ? { redact: config.redact } : {}),
+            ...(config.prices ? { prices: config.prices } : {}),
+          }),
+        config.traceMetadata,
+        (message) => this.reporter.once('trace-metadata', 'warn', message),
+      ),
       blocks: new Blocks(),
       config,
       now: Date.now,

@@ -97,3 +97,23 @@ describe('GenAI traces land in Nexus readable (real HTTP, default options)', () 
     expect(trace!.spans.map((s) => s.name)).toEqual(expect.arrayContaining(['create_agent', 'create_thread', 'create_run', 'submit_tool_outputs', 'list_run_steps']));
   });
 });
+
+describe('traceMetadata: extra keys on every trace', () => {
+  it('adds the hook\'s keys, never overrides the exporter\'s own, survives a throwing hook', async () => {
+    h = await harness({ traceMetadata: (header) => ({ appinsights_operation_id: header.metadata['otel_trace_id'] ?? null, otel_trace_id: 'not-this' }) });
+    const { spans } = loadFixture('semconv/03-semconv-invoke-agent-span.json');
+    await exportBatch(h.exporter, spans as Spans);
+    await h.exporter.forceFlush();
+    expect(h.server.traces()[0]!.metadata).toMatchObject({
+      otel_trace_id: '5b8efff798038103d269b633813fc60c',
+      appinsights_operation_id: '5b8efff798038103d269b633813fc60c',
+    });
+    await h.close();
+
+    h = await harness({ traceMetadata: () => { throw new Error('boom'); } });
+    await exportBatch(h.exporter, spans as Spans);
+    await h.exporter.forceFlush();
+    expect(h.server.traces()).toHaveLength(1);
+    expect(h.diagLines.filter((line) => line.includes('traceMetadata threw'))).toHaveLength(1);
+  });
+});

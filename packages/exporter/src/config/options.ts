@@ -1,4 +1,5 @@
 import type { TraceMapper } from '../map/types.js';
+import type { TraceMetadataFn } from '../map/trace-metadata.js';
 import type { PriceTable } from '../genai/prices.js';
 import type { RedactFn } from '../genai/privacy/redact.js';
 import type { SpanFilter } from '../genai/filter.js';
@@ -53,6 +54,8 @@ export interface NexusExporterOptions {
   logWaitMillis?: number;
   /** How long feedback on a response not seen yet waits for it, before it becomes a trace of its own. Env `NEXUS_FEEDBACK_WAIT_MILLIS`, default 30 000. */
   feedbackWaitMillis?: number;
+  /** Extra metadata for each Nexus trace, from its header (e.g. a link to the same operation elsewhere). The exporter's own keys win. */
+  traceMetadata?: TraceMetadataFn;
   /** Turns spans into Nexus traces. Default: the GenAI mapper with the options above. */
   mapper?: TraceMapper;
 }

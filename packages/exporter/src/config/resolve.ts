@@ -1,5 +1,6 @@
 import { DEFAULT_BASE_URL, type NexusExporterOptions } from './options.js';
 import type { TraceMapper } from '../map/types.js';
+import type { TraceMetadataFn } from '../map/trace-metadata.js';
 import type { PriceTable } from '../genai/prices.js';
 import type { RedactFn } from '../genai/privacy/redact.js';
 import type { SpanFilter } from '../genai/filter.js';
@@ -22,6 +23,7 @@ export interface ResolvedConfig {
   limitRetryMillis: number;
   authRetryMillis: number;
   mapper: TraceMapper | undefined;
+  traceMetadata: TraceMetadataFn | undefined;
   logWaitMillis: number;
   feedbackWaitMillis: number;
   spanFilter: SpanFilter;
@@ -90,6 +92,7 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       limitRetryMillis: num(options.limitRetryMillis, 'NEXUS_LIMIT_RETRY_MILLIS', 15 * 60_000),
       authRetryMillis: num(options.authRetryMillis, 'NEXUS_AUTH_RETRY_MILLIS', 60_000),
       mapper: options.mapper,
+      traceMetadata: options.traceMetadata,
       logWaitMillis: num(options.logWaitMillis, 'NEXUS_LOG_WAIT_MILLIS', 1_000, 0),
       feedbackWaitMillis: num(options.feedbackWaitMillis, 'NEXUS_FEEDBACK_WAIT_MILLIS', 30_000, 0),
       spanFilter: options.spanFilter ?? (env['NEXUS_SPAN_FILTER']?.trim().toLowerCase() === 'all' ? 'all' : 'genai'),

@@ -1,5 +1,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { context, createContextKey } from '@opentelemetry/api';
+
+/** `suppressTracing` of `@opentelemetry/core`, by its key: HTTP instrumentation must not trace our own uploads. */
+const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 export interface HttpResponse {
   status: number;
@@ -50,7 +54,7 @@ export class HttpTransport {
       const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
       let req: http.ClientRequest;
       try {
-        req = this.client.request(url, {
+        req = context.with(context.active().setValue(SUPPRESS_TRACING, true), () => this.client.request(url, {
           method,
           agent: this.agent,
           headers: {
@@ -58,7 +62,7 @@ export class HttpTransport {
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
-        });
+        }));
       } catch (error) {
         finish({ kind: 'failure', sent: false, timedOut: false, message: messageOf(error) });
         return;

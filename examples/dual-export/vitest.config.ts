@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineProject({
+  resolve: {
+    // Tests run against the sources of the workspace packages, so they need no build step.
+    alias: {
+      '@nexus-otel/local': source('../../packages/local/src/index.ts'),
+      '@nexus-otel/exporter': source('../../packages/exporter/src/index.ts'),
+      '@nexus-otel/azure': source('../../packages/azure/src/index.ts'),
+      '@nexus-otel/appinsights-local': source('../../packages/appinsights-local/src/index.ts'),
+    },
+  },
+  test: { name: 'example-dual-export', include: ['test/**/*.test.ts'] },
+});

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineProject({
+  resolve: {
+    // Tests run against the sources of the workspace packages, so they need no build step.
+    alias: {
+      '@nexus-otel/local': source('../local/src/index.ts'),
+      '@nexus-otel/exporter': source('../exporter/src/index.ts'),
+      '@nexus-otel/appinsights-local': source('../appinsights-local/src/index.ts'),
+    },
+  },
+  test: { name: 'azure', include: ['test/**/*.test.ts'] },
+});
