@@ -11,5 +11,10 @@ export default defineProject({
     // (1.9); in an app its peer dependency is the app's one copy: here the 1.10 of the 3.x line.
     dedupe: ['@opentelemetry/api'],
   },
-  test: { name: 'example-azure-agents', include: ['test/*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'example-azure-agents', include: ['test/*.test.ts'],
+  },
 });

@@ -7,5 +7,10 @@ export default defineProject({
       '@nexus-otel/local': fileURLToPath(new URL('../../packages/local/src/index.ts', import.meta.url)),
     },
   },
-  test: { name: 'example-demo', include: ['test/*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'example-demo', include: ['test/*.test.ts'],
+  },
 });

@@ -13,5 +13,10 @@ export default defineProject({
       '@nexus-otel/appinsights-local': source('../../packages/appinsights-local/src/index.ts'),
     },
   },
-  test: { name: 'example-dual-export', include: ['test/**/*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'example-dual-export', include: ['test/**/*.test.ts'],
+  },
 });

@@ -12,5 +12,10 @@ export default defineProject({
       { find: '@nexus-otel/local', replacement: source('local/src/index.ts') },
     ],
   },
-  test: { name: 'example-user-feedback', include: ['test/*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'example-user-feedback', include: ['test/*.test.ts'],
+  },
 });

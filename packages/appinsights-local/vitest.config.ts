@@ -1,5 +1,10 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'appinsights-local', include: ['test/**/*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'appinsights-local', include: ['test/**/*.test.ts'],
+  },
 });

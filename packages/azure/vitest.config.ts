@@ -12,5 +12,10 @@ export default defineProject({
       '@nexus-otel/appinsights-local': source('../appinsights-local/src/index.ts'),
     },
   },
-  test: { name: 'azure', include: ['test/**/*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'azure', include: ['test/**/*.test.ts'],
+  },
 });

@@ -10,5 +10,10 @@ export default defineProject({
       '@nexus-otel/exporter': fileURLToPath(new URL('../../packages/exporter/src/index.ts', import.meta.url)),
     },
   },
-  test: { name: 'azure-e2e', include: ['*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'azure-e2e', include: ['*.test.ts'],
+  },
 });

@@ -14,5 +14,10 @@ export default defineProject({
     // package pins for the 3.x OTel line.
     dedupe: ['@opentelemetry/api'],
   },
-  test: { name: 'openai-e2e', include: ['*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'openai-e2e', include: ['*.test.ts'],
+  },
 });

@@ -11,5 +11,10 @@ export default defineProject({
       '@nexus-otel/exporter': fileURLToPath(new URL('../../packages/exporter/src/index.ts', import.meta.url)),
     },
   },
-  test: { name: 'otel-3x', include: ['*.test.ts'] },
+  test: {
+    // Project configs do not inherit the root's timeouts; CI machines are loaded.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    name: 'otel-3x', include: ['*.test.ts'],
+  },
 });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as otel from '@opentelemetry/api';
 import { USER_FEEDBACK } from './logs/evaluation.js';
 
@@ -21,12 +22,16 @@ interface LogsApi {
  * `@opentelemetry/api-logs`, whose global is kept apart. Use the one the app's line registers with.
  */
 const apiLogs: LogsApi | undefined = (otel as unknown as { logs?: LogsApi }).logs;
-const separateLogs: LogsApi | undefined = apiLogs
-  ? undefined
-  : await import('@opentelemetry/api-logs').then(
-      (module) => module.logs as unknown as LogsApi,
-      () => undefined,
-    );
+// Loaded synchronously (no top-level await), so CommonJS apps can require this module too.
+const separateLogs: LogsApi | undefined = apiLogs ? undefined : optionalLogsApi();
+
+function optionalLogsApi(): LogsApi | undefined {
+  try {
+    return (createRequire(import.meta.url)('@opentelemetry/api-logs') as { logs: LogsApi }).logs;
+  } catch {
+    return undefined;
+  }
+}
 
 const SEVERITY_INFO = 9;
 

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+
+/** A package loaded with `require`, with where it was found. */
+export interface Loaded {
+  exports: unknown;
+  /** The resolved entry file: other packages are resolved from here (its own dependencies). */
+  file: string;
+}
+
+export type LoadResult = { ok: true; loaded: Loaded } | { ok: false; missing: true } | { ok: false; missing: false; error: string };
+
+/**
+ * Where the app's packages are found: next to the main script first (the app's own dependencies,
+ * the versions it installed), then the working directory. Not this package's own location: what
+ * counts is what the app installed, not what the exporter happened to be built with.
+ */
+function appBases(): string[] {
+  const bases: string[] = [];
+  const main = process.argv[1];
+  if (main) bases.push(join(dirname(resolve(main)), '__nexus_otel_register__.js'));
+  bases.push(join(process.cwd(), '__nexus_otel_register__.js'));
+  return bases;
+}
+
+/** Loads an optional package the way the app would see it. Never throws. */
+export function loadFromApp(name: string): LoadResult {
+  for (const base of appBases()) {
+    const result = loadFrom(base, name);
+    if (result.ok || !result.missing) return result;
+  }
+  return { ok: false, missing: true };
+}
+
+/** Loads `name` as resolved from `file` (a package's own dependency). Never throws. */
+export function loadFrom(file: string, name: string): LoadResult {
+  const require = createRequire(file);
+  let path: string;
+  try {
+    path = require.resolve(name);
+  } catch {
+    return { ok: false, missing: true };
+  }
+  try {
+    return { ok: true, loaded: { exports: require(path), file: path } };
+  } catch (error) {
+    return { ok: false, missing: false, error: errorText(error) };
+  }
+}
+
+/** Resolves a file of a package (e.g. a loader hook) from `file`'s location; undefined if absent. */
+export function resolveFrom(file: string, specifier: string): string | undefined {
+  try {
+    return createRequire(file).resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `version` of the package whose entry file is `file`, read from its package.json. */
+export function packageVersion(file: string, name: string): string | undefined {
+  let dir = dirname(file);
+  for (let depth = 0; depth < 8; depth += 1) {
+    try {
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (json.name === name && typeof json.version === 'string') return json.version;
+    } catch {
+      // No package.json here: look further up.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 300);
+}
