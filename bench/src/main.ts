@@ -1,83 +1,119 @@
-// pnpm bench: every figure is measured side by side in this one run, against the same local server.
-import { generateKey, startNexusLocal, type NexusLocalOptions } from '@nexus-otel/local';
-import { NexusSpanExporter } from '@nexus-otel/exporter';
-import { naiveUpload } from './naive-client.js';
-import { median, roundTrips } from './round-trips.js';
-import { twentySpanTrace } from './workload.js';
-import { mappingSpeed } from './mapping-speed.js';
+// pnpm bench: every figure is measured side by side with its baseline in this one run.
+// BENCH=otlp,overhead,trace,outage selects benchmarks (default: all); see docs/benchmarks.md.
+import { cpus } from 'node:os';
+import { otlpRatio } from './otlp-ratio.js';
+import { overhead } from './overhead.js';
+import { fidelity, perTrace, type Client } from './per-trace.js';
+import { outage } from './outage.js';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
-/** The hosted Nexus takes about 15 ms a request on loopback, one request at a time (~70 requests/s). */
-const PER_REQUEST_MS = Number(process.env['BENCH_REQUEST_MS'] ?? 15);
+const ALL = ['otlp', 'overhead', 'trace', 'outage'] as const;
+type Bench = (typeof ALL)[number];
 
-/**
- * Two models of the server, both run: round-trip bound (each request waits 15 ms, requests overlap:
- * a remote Nexus, where network latency dominates) and capacity bound (15 ms of server time each,
- * one at a time: Nexus on loopback, as measured).
- */
-const MODELS: Array<{ name: string; options: NexusLocalOptions }> = [
-  { name: `${PER_REQUEST_MS} ms latency a request, requests overlap`, options: { latencyMs: PER_REQUEST_MS } },
-  { name: `${PER_REQUEST_MS} ms of server time a request, one at a time`, options: { serviceTimeMs: PER_REQUEST_MS } },
-];
+const num = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
 
-interface Sample {
-  requests: number;
-  roundTrips: number;
-  wallMillis: number;
+function selected(): Bench[] {
+  const raw = (process.env['BENCH'] ?? '').trim();
+  if (!raw || raw === 'all') return [...ALL];
+  const names = raw.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(ALL as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose among ${ALL.join(', ')}`);
+  return names as Bench[];
 }
 
-async function measure(options: NexusLocalOptions, run: (url: string, key: string) => Promise<void>): Promise<Sample> {
-  const key = generateKey();
-  const server = await startNexusLocal({ keys: { [key]: {} }, ...options });
-  try {
-    const started = performance.now();
-    await run(server.url, key);
-    const wallMillis = performance.now() - started;
-    const [trace] = server.traces();
-    if (!trace || trace.spans.length !== 20) throw new Error(`expected 1 trace of 20 spans, got ${trace?.spans.length}`);
-    return { requests: server.requests.length, roundTrips: roundTrips(server.requests), wallMillis };
-  } finally {
-    await server.close();
+const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+const verdict = (ok: boolean): string => (ok ? 'goal met' : 'goal MISSED');
+
+async function benchOtlp(): Promise<void> {
+  console.log('\n## 1. Mapping + request serialization vs OTLP JSON serialization (goal ≤ 1.5×)\n');
+  console.log('Same spans, same process, alternating rounds; median µs a span of each and median per-round ratio.\n');
+  console.log('| spans | NexusSpanExporter: map + serialise | OTLP JSON (otlp-transformer 0.223) | ratio | request bytes, Nexus / OTLP |');
+  console.log('|---|---:|---:|---:|---:|');
+  const results = otlpRatio({ rounds: num('BENCH_ROUNDS', 11) });
+  for (const r of results) {
+    console.log(`| ${r.workload}, ${r.spans} spans | ${fixed(r.nexusMicros)} µs | ${fixed(r.otlpMicros)} µs | ${fixed(r.ratio, 2)}× | ${r.nexusBytes.toLocaleString('en-US')} / ${r.otlpBytes.toLocaleString('en-US')} |`);
+  }
+  const worst = Math.max(...results.map((r) => r.ratio));
+  console.log(`\n${verdict(worst <= 1.5)}: worst ratio ${fixed(worst, 2)}×; mapping throughput ${results.map((r) => `${Math.round(1e6 / r.nexusMicros).toLocaleString('en-US')} spans/s`).join(', ')} on one core.`);
+}
+
+async function benchOverhead(): Promise<void> {
+  const rate = num('BENCH_RATE', 5_000);
+  const result = await overhead({ rate, seconds: num('BENCH_OVERHEAD_SECONDS', 8), runs: num('BENCH_OVERHEAD_RUNS', 3) });
+  console.log(`\n## 2. App-side CPU at ${rate.toLocaleString('en-US')} spans/s (goal ≤ 5% over a no-op exporter)\n`);
+  console.log(`The app (its own process; real SDK, BatchSpanProcessor; GenAI agent turns with content) for ${result.seconds} s after a warm-up, ${result.runs} alternating runs, medians; the local server in the benchmark's process.\n`);
+  console.log('| exporter | app CPU, ms a second | vs no-op | extra CPU a span | requests/s to the server | spans dropped (all runs) |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  const names = {
+    noop: 'no-op',
+    nexus: 'NexusSpanExporter, unbounded local server (delivers everything)',
+    'nexus-capacity': 'NexusSpanExporter, server at Nexus capacity (15 ms a request, one at a time)',
+    otlp: 'OTLP/HTTP JSON exporter (reference)',
+  } as const;
+  for (const kind of ['noop', 'nexus', 'nexus-capacity', 'otlp'] as const) {
+    const ratio = result.ratio[kind];
+    const dropped = Object.entries(result.dropped[kind] ?? {}).map(([reason, count]) => `${reason} ${count.toLocaleString('en-US')}`).join(', ') || 'none';
+    console.log(
+      `| ${names[kind]} | ${fixed(result.cpuMillisPerSecond[kind])} | ${kind === 'noop' ? '—' : `+${fixed((ratio - 1) * 100, 0)}%`} | ${kind === 'noop' ? '—' : `${fixed(result.extraMicrosPerSpan[kind])} µs`} | ${kind === 'noop' ? '—' : fixed(result.requestsPerSecond[kind], 0)} | ${kind === 'noop' ? '—' : dropped} |`,
+    );
+  }
+  console.log(`\n${verdict(result.ratio.nexus <= 1.05)} delivering everything: +${fixed((result.ratio.nexus - 1) * 100, 0)}%; at Nexus's capacity: +${fixed((result.ratio['nexus-capacity'] - 1) * 100, 0)}%.`);
+}
+
+async function benchTrace(): Promise<void> {
+  const runs = num('BENCH_RUNS', 5);
+  const results = await perTrace({ runs, perRequestMillis: num('BENCH_REQUEST_MS', 15) });
+  console.log(`\n## 3. Per trace: one 20-span, depth-4 trace, median of ${runs} alternating runs\n`);
+  const names: Record<Client, string> = { exporter: 'NexusSpanExporter', naive: 'naive, span after span', otlp: 'native OTLP route, one request' };
+  for (const result of results) {
+    console.log(`### Server: ${result.model}\n`);
+    console.log('| client | requests | round trips | root end → all in Nexus |');
+    console.log('|---|---:|---:|---:|');
+    for (const client of ['exporter', 'naive', 'otlp'] as const) {
+      const s = result.byClient[client];
+      console.log(`| ${names[client]} | ${s.requests} | ${s.roundTrips} | ${fixed(s.wallMillis, 0)} ms |`);
+    }
+    const ours = result.byClient.exporter;
+    console.log(`\nnaive / exporter: ${fixed(result.byClient.naive.wallMillis / ours.wallMillis, 2)}× the time, ${fixed(result.byClient.naive.roundTrips / ours.roundTrips, 2)}× the round trips; OTLP route / exporter: ${fixed(result.byClient.otlp.wallMillis / ours.wallMillis, 2)}× the time.\n`);
+  }
+  console.log('### What reaches Nexus of one agent turn (6 spans, content on)\n');
+  console.log('| route | trace split over 2 batches → Nexus traces | spans nested when split | tokens in trace metadata | chat output as messages | tool calls counted |');
+  console.log('|---|---:|---:|---|---|---|');
+  for (const f of await fidelity()) {
+    const yes = (b: boolean): string => (b ? 'yes' : 'no');
+    console.log(`| ${f.client === 'exporter' ? 'NexusSpanExporter' : 'native OTLP route'} | ${f.tracesWhenSplit} | ${f.nestedWhenSplit} | ${yes(f.tokensInMetadata)} | ${yes(f.messagesStructured)} | ${yes(f.toolCallsCounted)} |`);
   }
 }
 
-async function viaExporter(url: string, key: string): Promise<void> {
-  const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: url, spanFilter: 'all' });
-  await new Promise<void>((resolve) => exporter.export(twentySpanTrace(), () => resolve()));
-  await exporter.forceFlush();
-  await exporter.shutdown();
+async function benchOutage(): Promise<void> {
+  const outageSeconds = num('BENCH_OUTAGE_SECONDS', 60);
+  const rate = num('BENCH_OUTAGE_RATE', 1_000);
+  console.log(`\n## 4. ${outageSeconds} s outage at ${rate.toLocaleString('en-US')} spans/s: heap bounded by the caps, time to drain\n`);
+  const loadAfterRecovery = process.env['BENCH_OUTAGE_LOAD_AFTER'] === '1';
+  const r = await outage({ rate, outageSeconds, loadAfterRecovery });
+  const mib = (value: number | null): string => (value === null ? '—' : `${fixed(value)} MiB`);
+  console.log('| figure | value |');
+  console.log('|---|---:|');
+  console.log(`| caps (exporter defaults) | maxHeldSpans ${r.maxHeldSpans.toLocaleString('en-US')}, maxHeldBytes ${fixed(r.maxHeldBytes / 1024 / 1024, 0)} MiB |`);
+  console.log(`| held at most | ${r.heldSpansMax.toLocaleString('en-US')} spans, ${mib(r.heldBytesMaxMiB)} (estimate) |`);
+  console.log(`| cap reached | ${r.capReachedAfterSeconds === null ? 'never' : `${fixed(r.capReachedAfterSeconds)} s into the outage`} |`);
+  console.log(`| live heap (after GC): before / highest during / after the drain | ${mib(r.liveHeapBeforeMiB)} / ${mib(r.liveHeapMaxDuringMiB)} / ${mib(r.liveHeapAfterMiB)} |`);
+  console.log(`| heapUsed at most (garbage included) | ${mib(r.heapUsedMaxMiB)} |`);
+  console.log(`| held at recovery | ${r.heldAtRecovery.toLocaleString('en-US')} spans |`);
+  console.log(
+    `| drain: Nexus back → backlog delivered (${r.loadAfterRecovery ? `the app still emitting ${rate.toLocaleString('en-US')} spans/s` : 'the app stops emitting at recovery'}) | ${r.drainSeconds === null ? 'not within the limit' : `${fixed(r.drainSeconds)} s`} |`,
+  );
+  const dropped = Object.entries(r.dropped).map(([reason, count]) => `${reason} ${count.toLocaleString('en-US')}`).join(', ') || 'none';
+  console.log(`| spans emitted / delivered / dropped | ${r.emitted.toLocaleString('en-US')} / ${r.delivered.toLocaleString('en-US')} / ${dropped} |`);
 }
 
 async function main(): Promise<void> {
-  console.log(`\nOne 20-span, depth-4 trace, per client: median of ${RUNS} runs, measured side by side against the same local server.`);
-  for (const model of MODELS) {
-    const exporterSamples: Sample[] = [];
-    const naiveSamples: Sample[] = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      // Alternate so drift on the machine hits both alike.
-      exporterSamples.push(await measure(model.options, viaExporter));
-      naiveSamples.push(await measure(model.options, (url, key) => naiveUpload(url, key, twentySpanTrace())));
-    }
-    const ours = summarize(exporterSamples);
-    const naive = summarize(naiveSamples);
-    console.log(`\n### Server: ${model.name}\n`);
-    console.log('| client | requests | round trips | wall time, root end → all in Nexus |');
-    console.log('|---|---:|---:|---:|');
-    console.log(`| NexusSpanExporter | ${ours.requests} | ${ours.roundTrips} | ${ours.wallMillis.toFixed(0)} ms |`);
-    console.log(`| naive, span after span | ${naive.requests} | ${naive.roundTrips} | ${naive.wallMillis.toFixed(0)} ms |`);
-    console.log(`\nwall time naive / exporter: ${(naive.wallMillis / ours.wallMillis).toFixed(2)}x; round trips naive / exporter: ${(naive.roundTrips / ours.roundTrips).toFixed(2)}x`);
-  }
-  const speed = mappingSpeed();
-  console.log(`\n### GenAI mapping speed\n`);
-  console.log(`${speed.traces} fixture traces (${speed.spans} spans: Azure captures, semconv, OpenLLMetry, OpenInference, AI SDK) mapped and serialised: ${Math.round(speed.spansPerSecond).toLocaleString('en-US')} spans/s on one core`);
-}
-
-function summarize(samples: Sample[]): Sample {
-  return {
-    requests: median(samples.map((s) => s.requests)),
-    roundTrips: median(samples.map((s) => s.roundTrips)),
-    wallMillis: median(samples.map((s) => s.wallMillis)),
-  };
+  const benches = selected();
+  console.log(`# nexus-otel benchmarks\n\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; benchmarks: ${benches.join(', ')}.`);
+  const run: Record<Bench, () => Promise<void>> = { otlp: benchOtlp, overhead: benchOverhead, trace: benchTrace, outage: benchOutage };
+  for (const bench of benches) await run[bench]();
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { Reporter } from './diag/reporter.js';
 import { TraceStore } from './assemble/trace-store.js';
 import { createGenAiMapper } from './genai/mapper.js';
 import { withTraceMetadata } from './map/trace-metadata.js';
+import { cleanMetadataValues } from './genai/privacy/redact.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { runTraceJob, type JobDeps } from './upload/trace-job.js';
 import { selectUploadable } from './upload/select.js';
@@ -84,6 +85,7 @@ export class NexusPipeline {
           }),
         config.traceMetadata,
         (message) => this.reporter.once('trace-metadata', 'warn', message),
+        (extra) => cleanMetadataValues(extra, { scrub: config.scrubSecrets, ...(config.redact ? { redact: config.redact } : {}) }),
       ),
       blocks: new Blocks(),
       config,
@@ -305,8 +307,10 @@ export class NexusPipeline {
         this.idleWaiters.delete(done);
         resolve();
       };
+      // Not unref'd: the app awaits this flush, so the process stays alive until it is done or
+      // the deadline passes, even when every request is sleeping between retries (Nexus down)
+      // and the exporter's own timers and sockets, all unref'd, would let it exit mid-flush.
       const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      timer.unref();
       this.idleWaiters.add(done);
     });
   }

@@ -142,9 +142,9 @@ describe('errors, per class of the Nexus API', () => {
     const f = new SpanFactory();
     const started = Date.now();
     expect(await exportBatch(h.exporter, f.tree(2, 1))).toBe(0);
-    expect(Date.now() - started).toBeLessThan(50);
+    expect(Date.now() - started).toBeLessThan(250);
     await h.exporter.forceFlush();
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(h.exporter.getStats().heldSpans).toBe(2);
   });
 });

@@ -58,7 +58,7 @@ describe('the SpanExporter contract', () => {
     const f = new SpanFactory();
     const started = Date.now();
     expect(await exportBatch(h.exporter, f.tree(3, 2))).toBe(0);
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(250); // under the 300 ms the server takes to answer anything
     expect(h.server.traces()).toHaveLength(0);
   });
 
@@ -81,7 +81,7 @@ describe('the SpanExporter contract', () => {
     await exportBatch(h.exporter, f.tree(1, 0));
     const started = Date.now();
     await h.exporter.forceFlush();
-    expect(Date.now() - started).toBeLessThan(600);
+    expect(Date.now() - started).toBeLessThan(2_500); // the server would take 3 s to answer
   });
 
   it('shutdown flushes, then refuses new spans', async () => {

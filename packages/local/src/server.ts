@@ -2,12 +2,13 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin.js';
-import { FaultQueue, type Fault, type FaultKind, type Faults } from './faults.js';
+import { FaultQueue, type Fault, type FaultKind, type Faults, type OutageMode } from './faults.js';
 import { DEFAULT_FREE_TRACE_LIMIT, KeyRegistry, type KeyConfig } from './keys.js';
 import { handleOtlp } from './otlp.js';
 import { invalidApiKey, json, notFoundPage, text, type Reply } from './reply.js';
 import { addSpan, authenticateBearer, createTrace, getTrace, listTraces, patchTrace, type ApiContext, type Caller } from './rest.js';
 import { Store, type StoredTrace } from './store.js';
+import { decodeBody } from './validate.js';
 import { forbidden } from './view/layout.js';
 import { viewRoute } from './view/routes.js';
 import { viewUrl } from './view/url.js';
@@ -112,7 +113,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(decodeBody(Buffer.concat(chunks))));
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('request aborted'));
@@ -145,7 +146,9 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
 
   const store = new Store();
   const keys = new KeyRegistry(options.keys);
-  const faults = new FaultQueue();
+  // Assigned below, once the server exists; faults.down()/up() are only callable after that.
+  let setOutage: (mode: OutageMode | null) => Promise<void> = () => Promise.reject(new Error('not started'));
+  const faults = new FaultQueue({ set: (mode) => setOutage(mode) });
   const ctx: ApiContext = {
     store,
     keys,
@@ -156,10 +159,16 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
 
   const log: RequestLogEntry[] = [];
   const socketIds = new WeakMap<Socket, number>();
+  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
   let lastConnectionId = 0;
   let closed = false;
+  // The outage switch (faults.down/up). A request that arrived before the server went down is
+  // abandoned, never written: `generation` tells it the server it arrived at is gone.
+  let outage: OutageMode | null = null;
+  let generation = 0;
+  let listening = false;
 
   // Resolves after `ms`; never resolves if the server closes meanwhile (the request is abandoned).
   const sleep = (ms: number): Promise<void> =>
@@ -185,6 +194,8 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
     const url = new URL(target.startsWith('/') ? `http://nexus.local${target}` : target, 'http://nexus.local');
     const pathname = url.pathname;
     const socket = req.socket;
+    const arrivedIn = generation;
+    const gone = (): boolean => closed || arrivedIn !== generation;
 
     if (pathname.startsWith(ADMIN_PREFIX)) {
       const body = await readBody(req);
@@ -225,7 +236,7 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
 
     if (fault?.kind === 'reset') {
       await sleep(baseLatency + faults.latencyMs);
-      if (!closed) hangUp(); // before reading or handling anything: nothing is written
+      if (!gone()) hangUp(); // before reading or handling anything: nothing is written
       return;
     }
 
@@ -236,7 +247,7 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
       serviceQueue = turn;
       await turn;
     }
-    if (closed) return;
+    if (gone()) return; // closed, or went down meanwhile: like a crash, nothing is written
 
     let reply: Reply;
     if (fault?.kind === 'fail') {
@@ -269,16 +280,42 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
   server.on('connection', (socket: Socket) => {
     connections++;
     socketIds.set(socket, ++lastConnectionId); // ids stay unique across resetStats()
+    if (outage === 'reset') {
+      socket.resetAndDestroy(); // an RST before any byte is read
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        listening = true;
+        resolve();
+      });
     });
-  });
+  const stopListening = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      listening = false;
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+
+  await listen(options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
+
+  setOutage = async (mode) => {
+    if (closed) throw new Error('the server is closed');
+    if (mode !== null && outage === null) generation += 1; // requests in progress are abandoned
+    outage = mode;
+    if (mode !== null) for (const socket of sockets) socket.destroy();
+    if (mode === 'refuse' && listening) await stopListening();
+    // Same port: a client keeps its URL. Fails (EADDRINUSE) only if another process took the port meanwhile.
+    if (mode !== 'refuse' && !listening) await listen(port);
+  };
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
@@ -311,10 +348,9 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      for (const socket of sockets) socket.destroy();
+      if (!listening) return Promise.resolve(); // down in 'refuse' mode: the listener is already closed
+      return stopListening();
     },
   };
 }

@@ -291,3 +291,160 @@ describe('serviceTimeMs: one request at a time, like the hosted Nexus', () => {
     }
   });
 });
+
+/** The cause's code of a failed fetch (ECONNREFUSED, ECONNRESET, …), or the error's own. */
+async function failureCode(attempt: Promise<unknown>): Promise<string> {
+  try {
+    await attempt;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ?? (error as { code?: string }).code ?? String(error);
+  }
+  return 'no failure';
+}
+
+describe('random faults', () => {
+  /** Sequential requests through a fresh server; the fault each one got, in order. */
+  async function draws(options: Parameters<NexusLocal['faults']['random']>[0], count: number): Promise<Array<string | null>> {
+    const server = await startNexusLocal();
+    try {
+      server.faults.random(options);
+      for (let i = 0; i < count; i += 1) await call(server, 'GET', '/api/v1/traces', { key }).catch(() => undefined);
+      return server.requests.map((r) => (r.fault === 'fail' ? `fail ${r.status}` : r.fault));
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('hits requests with the given rates, from a seeded generator: the same seed gives the same run', async () => {
+    const options = { failRate: 0.2, resetRate: 0.1, dropResponseRate: 0.1, seed: 42 };
+    const first = await draws(options, 300);
+    expect(await draws(options, 300)).toEqual(first);
+    expect(await draws({ ...options, seed: 43 }, 300)).not.toEqual(first);
+    const count = (kind: string | null): number => first.filter((f) => f === kind).length;
+    // 300 draws: each rate within a few points of what was asked.
+    expect(count('fail 503') / 300).toBeGreaterThan(0.14);
+    expect(count('fail 503') / 300).toBeLessThan(0.26);
+    expect(count('reset') / 300).toBeGreaterThan(0.05);
+    expect(count('reset') / 300).toBeLessThan(0.15);
+    expect(count('drop') / 300).toBeGreaterThan(0.05);
+    expect(count('drop') / 300).toBeLessThan(0.15);
+    expect(count(null) / 300).toBeGreaterThan(0.5);
+  });
+
+  it('each fault behaves like its one-shot twin: a 503 and a reset write nothing, a dropped answer is written', async () => {
+    local.faults.random({ failRate: 1, failStatus: 502, failBody: { error: 'bad gateway' } });
+    const failed = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+    expect(failed).toMatchObject({ status: 502, body: { error: 'bad gateway' } });
+    local.faults.random({ resetRate: 1 });
+    await expect(raw(local, 'POST', '/api/v1/traces', traceBody())).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|EPIPE/) });
+    expect(local.traces()).toHaveLength(0);
+    local.faults.random({ dropResponseRate: 1 });
+    await expect(raw(local, 'POST', '/api/v1/traces', traceBody({ name: 'committed' }))).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(local.traces().map((t) => t.name)).toEqual(['committed']);
+    local.faults.random(null);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+  });
+
+  it('queued faults go first; only matching requests draw; clear() turns random faults off', async () => {
+    local.faults.random({ failRate: 1, match: { method: 'POST' } });
+    local.faults.failNext(1, 500);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(500);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(503);
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+    local.faults.clear();
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+  });
+
+  it('validates its arguments', () => {
+    expect(() => local.faults.random({ failRate: 1.5 })).toThrow(RangeError);
+    expect(() => local.faults.random({ resetRate: -0.1 })).toThrow(RangeError);
+    expect(() => local.faults.random({ failRate: 0.6, dropResponseRate: 0.6 })).toThrow(/≤ 1/);
+    expect(() => local.faults.random({ failRate: 0.1, failStatus: 99 })).toThrow(RangeError);
+    expect(() => local.faults.random({ failRate: 0.1, seed: 1.5 })).toThrow(RangeError);
+    expect(() => local.faults.random({ failRate: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('down() and up(): an outage', () => {
+  it("'refuse' closes the listener (ECONNREFUSED); up() serves again on the same URL, with the data", async () => {
+    const server = await startNexusLocal();
+    try {
+      await createTrace(server, key);
+      await server.faults.down();
+      expect(server.faults.outage).toBe('refuse');
+      expect(await failureCode(call(server, 'GET', '/api/v1/traces', { key }))).toBe('ECONNREFUSED');
+      await server.faults.up();
+      expect(server.faults.outage).toBeNull();
+      const list = await call(server, 'GET', '/api/v1/traces', { key });
+      expect(list.status).toBe(200);
+      expect(list.body).toHaveLength(1);
+      expect(server.requests.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("'reset' accepts each connection and resets it before reading a byte", async () => {
+    const server = await startNexusLocal();
+    try {
+      await server.faults.down({ mode: 'reset' });
+      const before = server.connections;
+      expect(await failureCode(raw(server, 'POST', '/api/v1/traces', traceBody()))).toMatch(/ECONNRESET|EPIPE/);
+      expect(server.connections).toBe(before + 1);
+      expect(server.requests).toHaveLength(0);
+      expect(server.traces()).toHaveLength(0);
+      await server.faults.up();
+      expect((await call(server, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is a crash: open keep-alive sockets are destroyed and a request in progress is abandoned, not written', async () => {
+    const server = await startNexusLocal({ latencyMs: 300 });
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const inFlight = raw(server, 'POST', '/api/v1/traces', traceBody({ name: 'in flight' }), agent);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await server.faults.down({ mode: 'reset' });
+      expect(await failureCode(inFlight)).toMatch(/ECONNRESET|socket hang up/);
+      await new Promise((resolve) => setTimeout(resolve, 400)); // past the latency: it would have been written by now
+      await server.faults.up();
+      expect(server.traces()).toHaveLength(0);
+      expect((await raw(server, 'POST', '/api/v1/traces', traceBody(), agent)).status).toBe(201);
+      expect(server.traces()).toHaveLength(1);
+    } finally {
+      agent.destroy();
+      await server.close();
+    }
+  });
+
+  it('switches between modes in call order; close() works while down; down() after close() rejects', async () => {
+    const server = await startNexusLocal();
+    const url = server.url;
+    const sequence = [server.faults.down(), server.faults.down({ mode: 'reset' }), server.faults.up(), server.faults.down({ mode: 'refuse' })];
+    await Promise.all(sequence);
+    expect(server.faults.outage).toBe('refuse');
+    expect(await failureCode(fetch(`${url}/api/v1/traces`))).toBe('ECONNREFUSED');
+    await server.faults.up();
+    expect(server.url).toBe(url);
+    expect((await call(server, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+    await server.faults.down();
+    await server.close();
+    await expect(server.faults.down()).rejects.toThrow(/closed/);
+    await expect(server.faults.down({ mode: 'sideways' as 'reset' })).rejects.toThrow(RangeError);
+  });
+
+  it('clear() keeps an outage', async () => {
+    const server = await startNexusLocal();
+    try {
+      await server.faults.down({ mode: 'reset' });
+      server.faults.clear();
+      expect(server.faults.outage).toBe('reset');
+      expect(await failureCode(call(server, 'GET', '/api/v1/traces', { key }))).toMatch(/ECONNRESET|EPIPE|UND_ERR_SOCKET/);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -72,7 +72,7 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
   };
 
   const agent = (options.agent ?? env['NEXUS_AGENT'])?.trim();
-  return {
+  const resolved: ConfigResult = {
     ok: true,
     config: {
       apiKey,
@@ -101,7 +101,10 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       redact: options.redact,
       prices: options.prices,
     },
-  };
+  };  // Not enumerable: an inspected or logged config object does not show the key.
+  Object.defineProperty(resolved.config, 'apiKey', { enumerable: false });
+  return resolved;
+
 }
 
 function numberOf(raw: string | undefined): number | undefined {

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { scrubSecrets } from '../genai/privacy/scrub-secrets.js';
 
 /** Why spans did not reach Nexus. Counted in spans. */
 export type DropReason =
@@ -32,7 +33,8 @@ export class Reporter {
     if (this.said.has(key)) return;
     if (this.said.size >= MAX_REMEMBERED) this.said.clear();
     this.said.add(key);
-    diag[level](`${PREFIX} ${message}`);
+    // Server answers and config values are quoted: a gateway may echo credentials back.
+    diag[level](`${PREFIX} ${scrubSecrets(message)}`);
   }
 
   /** Lets these problems be said again: the condition behind them ended. */
@@ -41,7 +43,7 @@ export class Reporter {
   }
 
   debug(message: string): void {
-    diag.debug(`${PREFIX} ${message}`);
+    diag.debug(`${PREFIX} ${scrubSecrets(message)}`);
   }
 
   /** Counts dropped spans; the first drop of each reason is said with its cause. */

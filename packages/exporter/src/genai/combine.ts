@@ -38,7 +38,8 @@ export interface CombinedReading extends SpanReading {
   ids: IdsReading;
 }
 
-const SINGLE_FIELDS = [
+/** The fields taken whole from the first reader that supplies them (merged in mergeSingleFields). */
+export const SINGLE_FIELDS = [
   'operation',
   'name',
   'systemInstructions',
@@ -72,20 +73,24 @@ export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRe
     }
     if (!reading) continue;
     combined.sources.push(name);
-    for (const field of SINGLE_FIELDS) {
-      if (combined[field] === undefined && reading[field] !== undefined) {
-        (combined as unknown as Record<string, unknown>)[field] = reading[field];
+    mergeSingleFields(combined, reading);
+    const ids = reading.ids;
+    if (ids) {
+      for (const key in ids) {
+        const value = ids[key as keyof IdsReading];
+        if (value && combined.ids[key as keyof IdsReading] === undefined) combined.ids[key as keyof IdsReading] = value;
       }
-    }
-    for (const [key, value] of Object.entries(reading.ids ?? {}) as Array<[keyof IdsReading, string | undefined]>) {
-      if (value && combined.ids[key] === undefined) combined.ids[key] = value;
     }
     // Field by field: the current conventions know input/output tokens, a vendor's keys may add
     // the total, cached and reasoning tokens of the same call.
-    for (const [key, value] of Object.entries(reading.usage ?? {}) as Array<[keyof UsageReading, number | undefined]>) {
-      if (value !== undefined && Number.isFinite(value)) {
-        combined.usage ??= {};
-        combined.usage[key] ??= value;
+    const usage = reading.usage;
+    if (usage) {
+      for (const key in usage) {
+        const value = usage[key as keyof UsageReading];
+        if (value !== undefined && Number.isFinite(value)) {
+          combined.usage ??= {};
+          combined.usage[key as keyof UsageReading] ??= value;
+        }
       }
     }
     addToolCalls(combined.toolCalls, reading.toolCalls ?? []);
@@ -101,6 +106,26 @@ export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRe
   }
   if (combined.outputMessages) addToolCalls(combined.toolCalls, safe(() => toolCallsFromMessages(combined.outputMessages ?? [])));
   return combined;
+}
+
+/**
+ * Each of SINGLE_FIELDS from the first reading that has it. Written out field by field: every span
+ * goes through here once per reader, and a loop over the names makes each access a slow dynamic one.
+ */
+function mergeSingleFields(combined: CombinedReading, reading: SpanReading): void {
+  if (combined.operation === undefined && reading.operation !== undefined) combined.operation = reading.operation;
+  if (combined.name === undefined && reading.name !== undefined) combined.name = reading.name;
+  if (combined.systemInstructions === undefined && reading.systemInstructions !== undefined) combined.systemInstructions = reading.systemInstructions;
+  if (combined.inputMessages === undefined && reading.inputMessages !== undefined) combined.inputMessages = reading.inputMessages;
+  if (combined.outputMessages === undefined && reading.outputMessages !== undefined) combined.outputMessages = reading.outputMessages;
+  if (combined.toolDefinitions === undefined && reading.toolDefinitions !== undefined) combined.toolDefinitions = reading.toolDefinitions;
+  if (combined.inputValue === undefined && reading.inputValue !== undefined) combined.inputValue = reading.inputValue;
+  if (combined.outputValue === undefined && reading.outputValue !== undefined) combined.outputValue = reading.outputValue;
+  if (combined.requestModel === undefined && reading.requestModel !== undefined) combined.requestModel = reading.requestModel;
+  if (combined.responseModel === undefined && reading.responseModel !== undefined) combined.responseModel = reading.responseModel;
+  if (combined.provider === undefined && reading.provider !== undefined) combined.provider = reading.provider;
+  if (combined.runStatus === undefined && reading.runStatus !== undefined) combined.runStatus = reading.runStatus;
+  if (combined.error === undefined && reading.error !== undefined) combined.error = reading.error;
 }
 
 /** Appends calls not already known by id (the same call can be seen by two readers). */

@@ -5,8 +5,8 @@ import { renderInput, renderOutput } from './render.js';
 import { rollupMetadata } from './rollup.js';
 import { traceOutcome } from './status.js';
 import { toolCallIdsWithSpans, toolResponsesById, toolSpansOf } from './tool-spans.js';
-import { mapGenericSpan } from '../map/span.js';
-import { isoFromMillis } from '../map/time.js';
+import { mapGenericSpan, mapSpanShell } from '../map/span.js';
+import { isoFromMillis, millisFromHrTime } from '../map/time.js';
 import { evaluationInput } from './read/evaluation.js';
 import { evaluationSpanName } from '../logs/evaluation.js';
 import { traceHeaderOf } from '../map/trace.js';
@@ -67,7 +67,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
       }
 
       const generic = traceHeaderOf(spans);
-      const root = spans.filter(isLocalRoot).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])[0];
+      const root = spans.filter(isLocalRoot).sort((a, b) => (millisFromHrTime(a.startTime) || 0) - (millisFromHrTime(b.startTime) || 0))[0];
       const outcome = traceOutcome(root, spans, readings);
       const rollups = rollupMetadata(spans, readings, toolTypes, options.prices);
       const rootReading = root ? readings.get(root.spanContext().spanId) : undefined;
@@ -91,7 +91,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
 const UNCUT: MapContext = { maxFieldBytes: Number.POSITIVE_INFINITY };
 
 function mapGenAiSpan(span: ReadableSpanLike, reading: CombinedReading, captureContent: boolean): MappedSpan {
-  const base = mapGenericSpan(span, UNCUT);
+  const base = mapSpanShell(span);
   base.name = reading.name ?? toolSpanName(span, reading) ?? base.name;
   base.input = renderInput(span, reading, { captureContent });
   base.output = renderOutput(reading, { captureContent });
@@ -123,7 +123,7 @@ function evaluationSpansOf(carrier: MappedSpan, reading: CombinedReading): Mappe
 
 /** Every tool call reads `execute_tool <tool>`, whichever instrumentation named it. */
 function toolSpanName(span: ReadableSpanLike, reading: CombinedReading): string | undefined {
-  if (reading.operation !== 'execute_tool' || span.name.startsWith('execute_tool ')) return undefined;
+  if (reading.operation !== 'execute_tool' || (typeof span.name === 'string' && span.name.startsWith('execute_tool '))) return undefined;
   const tool = stringAttribute(span.attributes, 'gen_ai.tool.name') ?? stringAttribute(span.attributes, 'ai.toolCall.name') ?? stringAttribute(span.attributes, 'tool.name');
   return tool ? `execute_tool ${tool}` : undefined;
 }

@@ -80,9 +80,25 @@ const RENDERED_KEY = /^(gen_ai\.usage\.|gen_ai\.response\.(id|model)$|gen_ai\.re
 
 /** Attributes that are not content nor rendered elsewhere: model parameters, ids, server, finish reasons… */
 export function plainAttributes(span: ReadableSpanLike): { [key: string]: JsonValue } {
-  const all = attributesToJson(span.attributes);
-  for (const key of Object.keys(all)) if (CONTENT_KEY.test(key) || RENDERED_KEY.test(key)) delete all[key];
-  return all;
+  const attributes = span.attributes;
+  if (!attributes || typeof attributes !== 'object') return {};
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(attributes)) if (isPlainKey(key)) plain[key] = attributes[key];
+  return attributesToJson(plain);
+}
+
+// The same few dozen attribute keys come back on every span: each is tested against the patterns once.
+const PLAIN_KEYS = new Map<string, boolean>();
+const MAX_CACHED_KEYS = 4096;
+
+function isPlainKey(key: string): boolean {
+  let plain = PLAIN_KEYS.get(key);
+  if (plain === undefined) {
+    plain = !CONTENT_KEY.test(key) && !RENDERED_KEY.test(key);
+    if (PLAIN_KEYS.size >= MAX_CACHED_KEYS) PLAIN_KEYS.clear();
+    PLAIN_KEYS.set(key, plain);
+  }
+  return plain;
 }
 
 function startsWithSame(history: Message[], instructions: Message['parts']): boolean {

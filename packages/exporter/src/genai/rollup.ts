@@ -1,4 +1,5 @@
 import { localParentIdOf } from '../otel/span-links.js';
+import { millisFromHrTime } from '../map/time.js';
 import { priceOf, type PriceTable } from './prices.js';
 import type { JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
@@ -47,7 +48,7 @@ export function rollupMetadata(
   let cost = 0;
   let priced = false;
   const models: string[] = [];
-  const ordered = [...spans].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+  const ordered = [...spans].sort((a, b) => (millisFromHrTime(a.startTime) || 0) - (millisFromHrTime(b.startTime) || 0));
   for (const span of ordered) {
     const id = span.spanContext().spanId;
     const reading = readings.get(id);

@@ -9,7 +9,17 @@ import type { MapContext, MappedSpan } from './types.js';
 
 /** A span with no GenAI meaning: its attributes, typed, are its input. */
 export function mapGenericSpan(span: ReadableSpanLike, context: MapContext): MappedSpan {
+  const mapped = mapSpanShell(span);
   const attributes = attributesToJson(span.attributes);
+  for (const _key in attributes) {
+    mapped.input = limitField(attributes, context.maxFieldBytes);
+    break;
+  }
+  return mapped;
+}
+
+/** Everything of a span's Nexus shape but its input and output (null), for mappers that render those. */
+export function mapSpanShell(span: ReadableSpanLike): MappedSpan {
   const { startedAt, endedAt } = spanTimes(span);
   const localId = span.spanContext().spanId;
   return {
@@ -20,7 +30,7 @@ export function mapGenericSpan(span: ReadableSpanLike, context: MapContext): Map
     status: spanStatusOf(span),
     startedAt,
     endedAt,
-    input: Object.keys(attributes).length > 0 ? limitField(attributes, context.maxFieldBytes) : null,
+    input: null,
     output: null,
     error: errorTextOf(span),
   };

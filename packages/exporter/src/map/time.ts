@@ -18,12 +18,29 @@ export function isoFromMillis(millis: number): string {
 const MIN_MICROS = 0;
 const MAX_MICROS = Date.UTC(9999, 11, 31, 23, 59, 59, 999) * 1e3;
 
+// Formatting a date is the costly part, and the spans of a trace share their seconds: the
+// `YYYY-MM-DDTHH:MM:SS` of recent seconds is kept.
+const SECOND_PREFIXES = new Map<number, string>();
+const MAX_CACHED_SECONDS = 256;
+
 function isoFromMicros(micros: number): string {
   const clamped = Math.min(Math.max(micros, MIN_MICROS), MAX_MICROS);
+  // Milliseconds first, then the rest: the same arithmetic as `new Date(millis).toISOString()` plus
+  // the microseconds, exact up to the year 9999 (where micros no longer fit a double exactly).
   const millis = Math.floor(clamped / 1000);
-  const fraction = String(clamped - millis * 1000).padStart(3, '0');
-  // toISOString gives ".mmmZ"; append the microseconds before the Z.
-  return new Date(millis).toISOString().replace('Z', `${fraction}Z`);
+  const seconds = Math.floor(millis / 1000);
+  let prefix = SECOND_PREFIXES.get(seconds);
+  if (prefix === undefined) {
+    if (SECOND_PREFIXES.size >= MAX_CACHED_SECONDS) SECOND_PREFIXES.clear();
+    // toISOString gives "YYYY-MM-DDTHH:MM:SS.mmmZ" for every year the clamp allows.
+    prefix = new Date(seconds * 1000).toISOString().slice(0, 19);
+    SECOND_PREFIXES.set(seconds, prefix);
+  }
+  return `${prefix}.${pad3(millis - seconds * 1000)}${pad3(clamped - millis * 1000)}Z`;
+}
+
+function pad3(value: number): string {
+  return value >= 100 ? String(value) : value >= 10 ? `0${value}` : `00${value}`;
 }
 
 /** Milliseconds since the epoch of an HrTime; NaN when it is not one. */

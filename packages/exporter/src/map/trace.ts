@@ -19,8 +19,17 @@ export function traceHeaderOf(spans: readonly ReadableSpanLike[]): TraceHeader {
   const held = new Set(spans.map((span) => span.spanContext().spanId));
   const top = root ?? spans.filter((span) => !held.has(localParentIdOf(span) ?? '')).sort(byStart)[0] ?? spans[0];
 
-  const starts = spans.map((span) => spanTimes(span).startedAt).sort();
-  const endedAt = roots.length > 0 ? roots.map((r) => spanTimes(r).endedAt).sort().at(-1) ?? null : null;
+  // Timestamps have one fixed shape, so the earliest and latest are the least and greatest texts.
+  let earliest: string | undefined;
+  for (const span of spans) {
+    const startedAt = spanTimes(span).startedAt;
+    if (earliest === undefined || startedAt < earliest) earliest = startedAt;
+  }
+  let endedAt: string | null = null;
+  for (const r of roots) {
+    const rootEnd = spanTimes(r).endedAt;
+    if (endedAt === null || rootEnd > endedAt) endedAt = rootEnd;
+  }
   const serviceName = stringAttribute((root ?? top)?.resource?.attributes, 'service.name');
   const traceId = (root ?? top)?.spanContext().traceId ?? '';
 
@@ -31,7 +40,7 @@ export function traceHeaderOf(spans: readonly ReadableSpanLike[]): TraceHeader {
   return {
     name: top ? nameOf(top) : 'trace',
     status: traceStatusOf(root),
-    startedAt: starts[0] ?? spanTimes(top as ReadableSpanLike).startedAt,
+    startedAt: earliest ?? spanTimes(top as ReadableSpanLike).startedAt,
     endedAt,
     metadata,
     serviceName,

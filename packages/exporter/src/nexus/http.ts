@@ -25,16 +25,19 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 export class HttpTransport {
   private readonly agent: http.Agent;
   private readonly client: typeof http | typeof https;
+  /** A true private field: `console.log(exporter)` or a crash dump does not print the key. */
+  readonly #authorization: string;
 
   constructor(
     private readonly baseUrl: URL,
-    private readonly authorization: string,
+    authorization: string,
     private readonly timeoutMillis: number,
     maxSockets: number,
   ) {
+    this.#authorization = authorization;
     const secure = baseUrl.protocol === 'https:';
     this.client = secure ? https : http;
-    // Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open.
+    // Sockets never hold the process open, idle or in use (see `request`).
     const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
     this.agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
@@ -58,7 +61,7 @@ export class HttpTransport {
           method,
           agent: this.agent,
           headers: {
-            authorization: this.authorization,
+            authorization: this.#authorization,
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
@@ -73,6 +76,13 @@ export class HttpTransport {
       }, this.timeoutMillis);
       timer.unref();
 
+      // An upload in flight must not keep the app alive either: a script that ends without
+      // shutdown() ends at once (what was still uploading is lost, as documented), and a Nexus that
+      // hangs cannot hold it for timeoutMillis. forceFlush()/shutdown() keep the process alive
+      // while the app awaits them. The agent ref()s a socket it reuses, so this runs per request.
+      req.on('socket', (socket) => {
+        socket.unref();
+      });
       req.on('finish', () => {
         sent = true;
       });

@@ -1,6 +1,6 @@
 import { isRetryable, type Cancelled, type NexusClient } from '../nexus/client.js';
 import { selectUploadable, viewOf } from './select.js';
-import type { Blocks } from './blocks.js';
+import { agentLimitKey, type Blocks } from './blocks.js';
 import type { HeldRecord, TraceState } from '../assemble/trace-state.js';
 import type { TraceStore } from '../assemble/trace-store.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -71,8 +71,10 @@ export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<Job
     for (const warning of mapped.warnings ?? []) reporter.once(`mapping:${warning}`, 'warn', warning);
   }
 
+  // The Nexus agent of the trace: limits of the free plan are per agent name.
+  const agent = config.agent ?? mapped?.header.serviceName ?? 'unknown_service';
   if (mapped && trace.nexusTraceId === undefined) {
-    const created = await createTrace(trace, mapped, deps, cancelled);
+    const created = await createTrace(trace, mapped, agent, deps, cancelled);
     if (created !== 'created') return created;
   } else if (mapped && mapped.header.status !== 'running') {
     queuePatch(trace, mapped);
@@ -80,7 +82,7 @@ export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<Job
 
   let outcome: JobResult = 'done';
   if (mapped && trace.nexusTraceId !== undefined) {
-    const failedSources = await uploadSpans(trace, mapped.spans, deps, cancelled);
+    const failedSources = await uploadSpans(trace, mapped.spans, agent, deps, cancelled);
     if (failedSources === 'gone') return 'done';
     for (const held of chosen) {
       if (!failedSources.has(held.localId)) release(held.localId);
@@ -97,22 +99,21 @@ export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<Job
     } else if (isRetryable(result.failure)) {
       outcome = 'deferred';
     } else {
-      settleFailure(result.failure, deps, 'a trace update');
+      settleFailure(result.failure, deps, 'a trace update', agent);
       trace.pendingPatch = undefined;
     }
   }
   return outcome;
 }
 
-async function createTrace(trace: TraceState, mapped: MappedTrace, deps: JobDeps, cancelled: Cancelled): Promise<'created' | JobResult> {
-  const { store, config, blocks, reporter } = deps;
-  const limit = blocks.limitBlocked(deps.now());
+async function createTrace(trace: TraceState, mapped: MappedTrace, agent: string, deps: JobDeps, cancelled: Cancelled): Promise<'created' | JobResult> {
+  const { store, blocks, reporter } = deps;
+  const limit = blocks.limitBlocked(deps.now(), agent);
   if (limit) {
     store.dropHeld(trace, limit, 'Nexus refuses new traces on this plan until the limit lifts');
     return 'done';
   }
   const { header } = mapped;
-  const agent = config.agent ?? header.serviceName ?? 'unknown_service';
   const body = {
     agent_id: agent,
     name: header.name,
@@ -123,7 +124,7 @@ async function createTrace(trace: TraceState, mapped: MappedTrace, deps: JobDeps
   };
   const result = await deps.client.createTrace(body, trace.traceId, trace.createUncertain, cancelled);
   if (result.ok) {
-    if (blocks.lifted()) reporter.forget('401', '403', '429');
+    reporter.forget(...blocks.lifted(agent));
     trace.nexusTraceId = result.value;
     trace.createUncertain = false;
     trace.sentStatus = header.status;
@@ -135,7 +136,7 @@ async function createTrace(trace: TraceState, mapped: MappedTrace, deps: JobDeps
     trace.createUncertain = trace.createUncertain || result.failure.kind === 'unknown';
     return 'deferred';
   }
-  settleFailure(result.failure, deps, 'a trace');
+  settleFailure(result.failure, deps, 'a trace', agent);
   store.dropHeld(trace, dropReasonOf(result.failure), 'refused by Nexus, as said above');
   return 'done';
 }
@@ -156,7 +157,7 @@ function queuePatch(trace: TraceState, mapped: MappedTrace): void {
  * costs one round trip per level. Returns the local ids of held spans that must be retried later,
  * or 'gone' when the trace no longer exists in Nexus.
  */
-async function uploadSpans(trace: TraceState, spans: MappedSpan[], deps: JobDeps, cancelled: Cancelled): Promise<Set<string> | 'gone'> {
+async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string, deps: JobDeps, cancelled: Cancelled): Promise<Set<string> | 'gone'> {
   const { client, store } = deps;
   const traceId = trace.nexusTraceId as string;
   const todo = uniqueIds(spans).filter((span) => !trace.nexusSpanIds.has(span.localId));
@@ -208,7 +209,7 @@ async function uploadSpans(trace: TraceState, spans: MappedSpan[], deps: JobDeps
       gone = 'trace_not_found';
       return;
     } else {
-      settleFailure(result.failure, deps, 'a span');
+      settleFailure(result.failure, deps, 'a span', agent);
       deps.reporter.drop(dropReasonOf(result.failure), 1, 'refused by Nexus, as said above');
       if (result.failure.kind === 'unauthorized') {
         gone = 'unauthorized';
@@ -259,7 +260,7 @@ function dropReasonOf(failure: Failure): 'invalid' | 'unauthorized' | 'agent_lim
 }
 
 /** Says a permanent failure once per distinct cause, and sets the blocks it implies. */
-function settleFailure(failure: Failure, deps: JobDeps, what: string): void {
+function settleFailure(failure: Failure, deps: JobDeps, what: string, agent: string): void {
   const { reporter, blocks, config } = deps;
   const now = deps.now();
   switch (failure.kind) {
@@ -268,11 +269,12 @@ function settleFailure(failure: Failure, deps: JobDeps, what: string): void {
       reporter.once('401', 'error', `Nexus refused the API key (${failure.message}). Check NEXUS_API_KEY; nothing is sent for ${Math.round(config.authRetryMillis / 1000)} s at a time until it is accepted.`);
       return;
     case 'agent_limit':
-      blocks.blockLimit('agent_limit', now, config.limitRetryMillis);
-      reporter.once('403', 'error', `Nexus refused a new trace (${failure.message}). Use one agent name (NEXUS_AGENT) or upgrade the plan; no trace is created for ${Math.round(config.limitRetryMillis / 60_000)} min.`);
+      // The free plan refuses a second agent name, not the first: only this agent's traces wait.
+      blocks.blockLimit('agent_limit', now, config.limitRetryMillis, agent);
+      reporter.once(agentLimitKey(agent), 'error', `Nexus refused a new trace of agent ${JSON.stringify(agent.slice(0, 100))} (${failure.message}). Use one agent name (NEXUS_AGENT) or upgrade the plan; no trace of this agent is created for ${formatMinutes(config.limitRetryMillis)}.`);
       return;
     case 'monthly_limit':
-      blocks.blockLimit('monthly_limit', now, config.limitRetryMillis);
+      blocks.blockLimit('monthly_limit', now, config.limitRetryMillis, agent);
       reporter.once('429', 'error', `Nexus refused a new trace (${failure.message}). The monthly trace limit of the plan is reached: upgrade, or traces resume next month.`);
       return;
     case 'invalid':
@@ -281,4 +283,9 @@ function settleFailure(failure: Failure, deps: JobDeps, what: string): void {
     default:
       reporter.once(`other:${failure.message}`, 'warn', `Nexus rejected ${what}: ${failure.message}. It was dropped.`);
   }
+}
+
+/** `15 min`, or `1.5 s` for short test settings (which would otherwise read `0 min`). */
+function formatMinutes(millis: number): string {
+  return millis >= 60_000 ? `${Math.round(millis / 60_000)} min` : `${Math.round(millis / 100) / 10} s`;
 }

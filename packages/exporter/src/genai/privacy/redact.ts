@@ -1,4 +1,5 @@
-import { limitField, safeStringify } from '../../map/field-limit.js';
+import { TRUNCATION_MARKER, limitField, safeStringify } from '../../map/field-limit.js';
+import { wellFormed } from '../../map/attributes.js';
 import type { JsonValue, MappedSpan, MappedTrace, TraceHeader } from '../../map/types.js';
 import { isScrubMarker, redactionMarker, scrubSecrets, secretKeyKind, type SecretKind } from './scrub-secrets.js';
 
@@ -21,46 +22,146 @@ export interface PrivacyOptions {
 
 // Deeper than this, a subtree is sent as one scrubbed JSON string rather than walked (no stack overflow, no cycles).
 const MAX_DEPTH = 64;
+/** Trace and span names longer than this are cut (Nexus stores them whole; a name is a label, not content). */
+export const MAX_NAME_CHARS = 1024;
+/** A span's `error` is cut past this many bytes (it is one line for a human, not an input/output field). */
+export const MAX_ERROR_BYTES = 64 * 1024;
+/** Each metadata string is cut past this many characters. */
+export const MAX_METADATA_STRING_CHARS = 4096;
+/** The whole metadata object is kept under this many bytes of JSON: later keys give way first. */
+export const MAX_METADATA_BYTES = 64 * 1024;
+/** Metadata keys the exporter needs to find its traces again, or that alerts quote: never dropped. */
+const ESSENTIAL_METADATA = new Set(['otel_trace_id', 'otel_root_span_id', 'service_name', 'error', 'run_status']);
+const NAME_FALLBACK = { trace_name: 'trace', span_name: 'unnamed span' } as const;
 
 type Clean = (value: string, kind: RedactField['kind'], key: string | undefined, secret: SecretKind | undefined) => string;
+
+export { wellFormed };
+
+/** At most `max` UTF-16 units, never ending inside a surrogate pair. */
+function cutChars(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}${TRUNCATION_MARKER} ${Buffer.byteLength(text, 'utf8')} bytes]`;
+}
 
 /**
  * The last step before upload: every string that leaves (trace name, metadata values, span names,
  * input/output values at any depth, errors) is scrubbed, then passed to the user's hook; then each
  * span's input and output is cut to `maxFieldBytes`. Returns a new trace; the given one is untouched.
- * Object keys are not rewritten (they are the structure, not the data).
+ * Object keys are not scrubbed (they are the structure, not the data).
+ *
+ * It is also where text is made storable, whatever the spans held: every string and object key
+ * is well-formed (a lone surrogate or a NUL becomes U+FFFD), names are cut to `MAX_NAME_CHARS` and
+ * never empty, `error` to `MAX_ERROR_BYTES`, metadata strings to `MAX_METADATA_STRING_CHARS` and the
+ * metadata to `MAX_METADATA_BYTES`, and values JSON cannot hold (NaN, ±Infinity, BigInt) become
+ * strings, so no request can be refused for what a span carried.
  */
 export function applyPrivacy(trace: MappedTrace, options: PrivacyOptions): MappedTrace {
   const scrub = options.scrub !== false;
   const clean = cleaner(scrub, options.redact);
   const header: TraceHeader = {
     ...trace.header,
-    name: clean(trace.header.name, 'trace_name', undefined, undefined),
-    metadata: walk(trace.header.metadata, 'metadata', clean, scrub, undefined, undefined, -1) as Record<string, JsonValue>,
+    name: cleanName(trace.header.name, 'trace_name', clean),
+    metadata: cleanMetadata(trace.header.metadata, clean, scrub),
+    serviceName: serviceNameOf(trace.header.serviceName),
   };
   const spans = trace.spans.map(
     (span): MappedSpan => ({
       ...span,
-      name: clean(span.name, 'span_name', undefined, undefined),
+      name: cleanName(span.name, 'span_name', clean),
       input: limitField(walk(span.input, 'input', clean, scrub, undefined, undefined, 0), options.maxFieldBytes),
       output: limitField(walk(span.output, 'output', clean, scrub, undefined, undefined, 0), options.maxFieldBytes),
-      error: typeof span.error === 'string' ? clean(span.error, 'error', undefined, undefined) : span.error,
+      error: span.error === null || span.error === undefined ? null : (limitField(clean(String(span.error), 'error', undefined, undefined), MAX_ERROR_BYTES) as string),
     }),
   );
   return { header, spans, ...(trace.warnings ? { warnings: trace.warnings } : {}) };
 }
 
+/**
+ * Metadata added after the mapper (the `traceMetadata` hook): the same treatment as the mapper's
+ * own metadata, so those values too are scrubbed, given to `redact`, well-formed and capped.
+ */
+export function cleanMetadataValues(extra: Record<string, JsonValue>, options: { scrub?: boolean; redact?: RedactFn } = {}): Record<string, JsonValue> {
+  const scrub = options.scrub !== false;
+  return limitMetadata(walk(extra, 'metadata', cleaner(scrub, options.redact), scrub, undefined, undefined, -1));
+}
+
+/** Nexus refuses an empty name: a hook that blanks one gets a neutral label instead. */
+function cleanName(name: unknown, kind: 'trace_name' | 'span_name', clean: Clean): string {
+  const cleaned = cutChars(clean(typeof name === 'string' ? name : String(name ?? ''), kind, undefined, undefined), MAX_NAME_CHARS);
+  return cleaned.trim() === '' ? NAME_FALLBACK[kind] : cleaned;
+}
+
+/** The agent name of last resort: well-formed, at most a name's length, and never empty. */
+function serviceNameOf(name: string | undefined): string | undefined {
+  if (typeof name !== 'string' || name.trim() === '') return undefined;
+  let end = Math.min(name.length, MAX_NAME_CHARS);
+  const last = name.charCodeAt(end - 1);
+  if (end < name.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return wellFormed(name.slice(0, end));
+}
+
+/**
+ * `otel_trace_id` is how the exporter finds its trace again after a lost answer (and how a user
+ * finds it from their logs): it is an id the SDK made, not content, so it is sent as it is (only
+ * made well-formed), never scrubbed nor given to the hook, which could blank or hash it.
+ */
+function cleanMetadata(metadata: Record<string, JsonValue> | undefined, clean: Clean, scrub: boolean): Record<string, JsonValue> {
+  const record: Record<string, JsonValue> = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
+  const traceId = record['otel_trace_id'];
+  if (typeof traceId !== 'string') return limitMetadata(walk(record, 'metadata', clean, scrub, undefined, undefined, -1));
+  const rest: Record<string, JsonValue> = { ...record };
+  delete rest['otel_trace_id'];
+  const walked = walk(rest, 'metadata', clean, scrub, undefined, undefined, -1) as Record<string, JsonValue>;
+  return limitMetadata({ otel_trace_id: wellFormed(traceId), ...walked });
+}
+
+function limitMetadata(value: JsonValue): Record<string, JsonValue> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: Record<string, JsonValue> = {};
+  const entries = Object.entries(value).map(([key, item]): [string, JsonValue] => [key, typeof item === 'string' ? cutChars(item, MAX_METADATA_STRING_CHARS) : item]);
+  for (const [key, item] of entries) setOwn(out, key, item);
+  const text = safeStringify(out);
+  if (text.length * 3 <= MAX_METADATA_BYTES || Buffer.byteLength(text, 'utf8') <= MAX_METADATA_BYTES) return out;
+
+  // Over the budget: the essential keys first, then the others in order while they fit.
+  const kept: Record<string, JsonValue> = {};
+  const sizeOf = (key: string, item: JsonValue): number => Buffer.byteLength(safeStringify(key), 'utf8') + Buffer.byteLength(safeStringify(item), 'utf8') + 2;
+  let budget = MAX_METADATA_BYTES - 64;
+  let dropped = 0;
+  for (const [key, item] of entries) {
+    if (!ESSENTIAL_METADATA.has(key)) continue;
+    setOwn(kept, key, item);
+    budget -= sizeOf(key, item);
+  }
+  for (const [key, item] of entries) {
+    if (ESSENTIAL_METADATA.has(key)) continue;
+    const size = sizeOf(key, item);
+    if (size <= budget) {
+      setOwn(kept, key, item);
+      budget -= size;
+    } else {
+      dropped += 1;
+    }
+  }
+  if (dropped > 0) kept['metadata_truncated_keys'] = dropped;
+  return kept;
+}
+
 function cleaner(scrub: boolean, redact: RedactFn | undefined): Clean {
   return (value, kind, key, secret) => {
-    let out = value;
+    let out = wellFormed(value);
     if (scrub) {
       // Under a key that names a credential (`Authorization`, `api-key`, `password`…) the whole value goes.
-      out = secret !== undefined && value !== '' && !isScrubMarker(value) ? redactionMarker(secret) : scrubSecrets(value);
+      out = secret !== undefined && out !== '' && !isScrubMarker(out) ? redactionMarker(secret) : scrubSecrets(out);
     }
     if (redact) {
       try {
         const result = redact(out, key === undefined ? { kind } : { kind, key });
-        if (typeof result === 'string') out = result;
+        if (typeof result === 'string') out = wellFormed(result);
       } catch {
         // A failing hook keeps the scrubbed value: privacy must never break an upload.
       }
@@ -79,7 +180,10 @@ function walk(
   depth: number,
 ): JsonValue {
   if (typeof value === 'string') return clean(value, kind, key, secret);
-  if (value === null || typeof value !== 'object') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'boolean' || value === null) return value;
+  // Not JSON (undefined, a BigInt, a function from a hand-written mapper): what JSON.stringify would not keep.
+  if (typeof value !== 'object') return typeof value === 'bigint' ? clean(String(value), kind, key, secret) : null;
   if (depth >= MAX_DEPTH) return clean(stringifyDeep(value), kind, key, secret);
   if (Array.isArray(value)) return value.map((item) => walk(item, kind, clean, scrub, key, secret, depth + 1));
   return walkRecord(value, kind, clean, scrub, secret, depth);
@@ -95,13 +199,20 @@ function walkRecord(
 ): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const [key, item] of Object.entries(record)) {
+    if (item === undefined || typeof item === 'function') continue; // JSON.stringify leaves these keys out too
     const inner = secret ?? (scrub ? secretKeyKind(key) : undefined);
     const cleaned = walk(item, kind, clean, scrub, key, inner, depth + 1);
-    // A JSON `__proto__` key is an own property: keep it one, never a prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: cleaned, enumerable: true, writable: true, configurable: true });
-    else out[key] = cleaned;
+    // Keys are not scrubbed, but they must be storable text like any value.
+    const name = wellFormed(key);
+    setOwn(out, name, cleaned);
   }
   return out;
+}
+
+/** A JSON `__proto__` key is an own property: keep it one, never a prototype. */
+function setOwn(record: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 /** `safeStringify` falls back to `String(value)`, which itself overflows on very deep arrays: catch that too. */

@@ -117,6 +117,11 @@ export function cleanParts(parts: readonly Part[]): Part[] {
   const out: Part[] = [];
   for (const part of parts) {
     if (!isRecord(part)) continue;
+    // Most parts need no change: those are not copied.
+    if (!needsCleaning(part)) {
+      out.push(part as Part);
+      continue;
+    }
     const copy = { ...part } as { [key: string]: JsonValue } & { type: string };
     if (typeof copy['content'] === 'string' && isRedactionMarker(copy['content'])) {
       if (copy.type === 'text') continue;
@@ -133,6 +138,18 @@ export function cleanParts(parts: readonly Part[]): Part[] {
     out.push(copy as Part);
   }
   return out;
+}
+
+/** Whether `cleanParts` would change the part (a redaction marker or a blanked tool name in it). */
+function needsCleaning(part: { [key: string]: JsonValue }): boolean {
+  const content = part['content'];
+  if (typeof content === 'string' && isRedactionMarker(content)) return true;
+  if (part['type'] === 'tool_call' && 'name' in part) {
+    const args = part['arguments'];
+    if ((typeof args === 'string' && isRedactionMarker(args)) || part['name'] === '') return true;
+  }
+  const response = part['response'];
+  return part['type'] === 'tool_call_response' && typeof response === 'string' && isRedactionMarker(response);
 }
 
 /** An array of messages (or one), normalised; a JSON-looking string that does not parse is returned raw. */
