@@ -258,6 +258,7 @@ export class NexusPipeline {
       const trace = this.queue.values().next().value as TraceState;
       this.queue.delete(trace);
       this.active += 1;
+      trace.uploading = true;
       runTraceJob(trace, this.deps as JobDeps)
         .catch((error: unknown) => {
           this.reporter.once('job-error', 'error', `upload failed unexpectedly: ${String(error).slice(0, 300)}`);
@@ -271,6 +272,7 @@ export class NexusPipeline {
 
   private finished(trace: TraceState, result: 'done' | 'deferred'): void {
     this.active -= 1;
+    trace.uploading = false;
     trace.scheduled = false;
     const now = Date.now();
     if (result === 'deferred' && !trace.dropped && !this.aborted) {

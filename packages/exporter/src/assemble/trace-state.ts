@@ -33,6 +33,8 @@ export class TraceState {
   readyAt: number | undefined;
   /** Queued or being uploaded: at most one upload job per trace at a time. */
   scheduled = false;
+  /** An upload job is running for it now: its spans are on their way out of memory. */
+  uploading = false;
   /** Dropped as a whole (caps): a running job stops at its next request. */
   dropped = false;
 

@@ -185,15 +185,41 @@ export class TraceStore {
     this.traces.delete(trace.traceId);
   }
 
+  /**
+   * Drops the least recently active trace, preferring one that would vanish whole: first a trace
+   * not in Nexus yet and not being uploaded, then one already in Nexus (its held late spans go; its
+   * index entry stays, so later spans still join it), and only when every held trace is being
+   * uploaded right now, the oldest of those (it is left half in Nexus).
+   */
   private evictOldest(reason: DropReason, keep: string): boolean {
+    let inNexus: TraceState | undefined;
+    let uploading: TraceState | undefined;
     for (const trace of this.traces.values()) {
       if ((trace.held.size === 0 && trace.records.size === 0) || trace.traceId === keep) continue;
-      const count = trace.held.size + [...trace.records.values()].reduce((n, list) => n + list.length, 0);
-      this.forget(trace);
-      this.onDrop(reason, count, `the oldest held trace (${count} spans) was dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);
-      return true;
+      if (trace.uploading) uploading ??= trace;
+      else if (trace.nexusTraceId !== undefined) inNexus ??= trace;
+      else {
+        this.evict(trace, reason);
+        return true;
+      }
     }
-    return false;
+    const victim = inNexus ?? uploading;
+    if (!victim) return false;
+    this.evict(victim, reason);
+    return true;
+  }
+
+  private evict(trace: TraceState, reason: DropReason): void {
+    const count = trace.held.size + [...trace.records.values()].reduce((n, list) => n + list.length, 0);
+    if (trace.nexusTraceId !== undefined && !trace.uploading) {
+      // In Nexus already: its held spans go, its index entry stays, so later spans still join it
+      // rather than start a second Nexus trace for the same OTel trace.
+      this.releaseAllRecords(trace);
+      for (const localId of [...trace.held.keys()]) this.release(trace, localId);
+    } else {
+      this.forget(trace);
+    }
+    this.onDrop(reason, count, `the oldest held trace (${count} spans) was dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);
   }
 
   /** Keeps the index of uploaded traces bounded: idle traces least recently touched go first. */

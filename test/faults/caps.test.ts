@@ -1,0 +1,73 @@
+// The held-span cap under a backlog: which trace goes when a new span does not fit. The outage test
+// shows it at scale (whole traces dropped after a 30 s outage); this one pins the rule down.
+import { describe, expect, it } from 'vitest';
+import { generateKey, startNexusLocal } from '@nexus-otel/local';
+import { NexusSpanExporter } from '@nexus-otel/exporter';
+import { AgentApp, audit, otelTraceIdOf, summary, until } from './helpers.js';
+
+describe('held-span cap', () => {
+  it('drops a trace waiting in the queue rather than the one being uploaded: no trace is left half in Nexus', async () => {
+    const key = generateKey();
+    // Every request takes 400 ms; one trace uploads at a time: A uploads while C waits in the queue.
+    const server = await startNexusLocal({ keys: { [key]: {} }, latencyMs: 400 });
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, concurrency: 1, maxHeldSpans: 20 });
+    const app = new AgentApp({ exporter });
+    try {
+      const a = app.run(9); // 10 spans
+      await app.provider.forceFlush(); // hands the spans to the exporter (the SDK does not wait for the upload)
+      await until(() => server.requests.length > 0, 2_000, 10); // A's create is in flight
+      const c = app.run(5); // 6 spans: queued behind A
+      await app.provider.forceFlush();
+      const b = app.run(5); // 6 more: 22 > 20, one whole trace must go
+      await app.provider.forceFlush();
+
+      await exporter.forceFlush();
+      const result = audit(server, app.runs);
+      expect(exporter.getStats().heldSpans).toBe(0);
+      // A was on its way: it lands whole. C, which had not started, is the one dropped, whole, and counted.
+      expect(result.incomplete.map((i) => `${i.stored}/${i.run.spans}`), summary(result)).toEqual([]);
+      expect(result.missing).toEqual([c]);
+      expect(result.landedAt.has(a) && result.landedAt.has(b)).toBe(true);
+      expect(exporter.getStats().dropped).toEqual({ held_spans_cap: 6 });
+    } finally {
+      await exporter.shutdown();
+      await server.close();
+    }
+  });
+
+  it('a trace already in Nexus loses only its held late spans to the cap: its later spans join it, no second trace', async () => {
+    const key = generateKey();
+    const server = await startNexusLocal({ keys: { [key]: {} } });
+    // One attempt per request, so that a 503 puts the trace back to wait at once.
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, maxHeldSpans: 10, maxTraceWaitMillis: 300, maxAttempts: 1 });
+    const app = new AgentApp({ exporter });
+    try {
+      const long = app.openRun();
+      long.add();
+      long.add();
+      await app.provider.forceFlush();
+      // Its root still open, the run goes to Nexus as `running` after maxTraceWaitMillis.
+      expect(await until(() => server.traces().some((t) => otelTraceIdOf(t) === long.traceId && t.spans.length === 2), 5_000, 20)).toBe(true);
+      // Two late spans whose upload fails: held, waiting for a retry.
+      server.faults.failNext(2, 503, { match: { path: /\/spans$/ } });
+      long.add();
+      long.add();
+      await app.provider.forceFlush();
+      expect(await until(() => server.requests.filter((r) => r.status === 503).length === 2, 5_000, 20)).toBe(true);
+      // A run of 9 spans: 2 + 9 > 10, the long run's held late spans go.
+      const other = app.run(8);
+      await app.provider.forceFlush();
+      const longRun = long.end();
+      await app.provider.forceFlush();
+      await exporter.forceFlush();
+
+      const ofLong = server.traces().filter((t) => otelTraceIdOf(t) === long.traceId);
+      expect(ofLong.map((t) => `${t.status} ${t.spans.length}`)).toEqual([`success ${longRun.spans - 2}`]);
+      expect(exporter.getStats().dropped).toEqual({ held_spans_cap: 2 });
+      expect(audit(server, [other]).complete).toBe(1);
+    } finally {
+      await exporter.shutdown();
+      await server.close();
+    }
+  });
+});
