@@ -29,8 +29,6 @@ export interface NexusExporterStats {
   dropped: Record<string, number>;
 }
 
-const DEFERRAL_MAX_MILLIS = 30_000;
-
 /**
  * What the span and log-record exporters share: one client, one store of held traces and index of
  * uploaded ones, one set of limits, one upload queue. Spans (and records, which join their spans)
@@ -278,7 +276,8 @@ export class NexusPipeline {
     if (result === 'deferred' && !trace.dropped && !this.aborted) {
       // Nexus is struggling: back off globally, so an outage is not met with a request storm.
       this.deferrals += 1;
-      this.pauseUntil = now + Math.min(DEFERRAL_MAX_MILLIS, backoffMillis(this.deferrals, (this.config as ResolvedConfig).retryBaseMillis * 4));
+      // backoffMillis caps the pause at 8 s, so a recovered Nexus is tried again soon.
+      this.pauseUntil = now + backoffMillis(this.deferrals, (this.config as ResolvedConfig).retryBaseMillis * 4);
       trace.scheduled = true;
       this.queue.add(trace);
     } else {

@@ -38,7 +38,3 @@ export interface Message {
   /** Output messages only. */
   finish_reason?: string;
 }
-
-export function textMessage(role: string, content: string): Message {
-  return { role, parts: [{ type: 'text', content }] };
-}

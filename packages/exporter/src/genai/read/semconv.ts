@@ -38,10 +38,10 @@ import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
-import { text, tokens, usageReading } from './values.js';
+import { isAttributes, text, tokens, usageReading } from './values.js';
 
 export const readSemconv: SpanReader = (span) => {
-  const attributes: Attributes = isRecordLike(span?.attributes) ? span.attributes : {};
+  const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
   const reading: SpanReading = {};
 
   const operation = text(attributes['gen_ai.operation.name']);
@@ -246,8 +246,4 @@ function content(value: unknown, parse: (value: unknown) => JsonValue | undefine
   if (parsed === undefined || parsed === null) return undefined;
   if (typeof parsed === 'string' && isRedactionMarker(parsed.trim())) return undefined;
   return parsed;
-}
-
-function isRecordLike(value: unknown): value is Attributes {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
