@@ -1,21 +1,31 @@
-import { toJsonValue } from '../../map/attributes.js';
+import { fromParsedJson, isStorable, knownPlainJson, toJsonValue } from '../../map/attributes.js';
 import type { JsonValue } from '../../map/types.js';
+
+/** An escaped NUL or surrogate: JSON text can be storable while what it decodes to is not. */
+const ESCAPED_UNSTORABLE = /\\u(?:0000|[dD][89a-fA-F])/;
 
 /**
  * A value that may be a JSON string (spans) or already structured (log records, a future SDK).
  * A string that does not parse (cut short by an attribute length limit, or plain text) stays a
  * string: nothing here throws.
+ *
+ * Content attributes are parsed here, once per span: what JSON.parse gives from text that holds
+ * no unstorable character nor an escape of one is plain, storable JSON already, and is neither
+ * walked nor copied.
  */
 export function parseMaybeJson(value: unknown): JsonValue | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') return toJsonValue(value, 0);
   const text = value.trim();
   if (!text || !'[{"'.includes(text[0] as string)) return value;
+  let parsed: unknown;
   try {
-    return toJsonValue(JSON.parse(text), 0);
+    parsed = JSON.parse(text);
   } catch {
     return value;
   }
+  if (isStorable(text) && !ESCAPED_UNSTORABLE.test(text)) return knownPlainJson(parsed as JsonValue);
+  return fromParsedJson(parsed);
 }
 
 /** Parses twice-encoded JSON (`"\"rainy\""`, arguments as a JSON string inside JSON) down to a value. */

@@ -12,18 +12,35 @@ export function normalizeMessages(value: unknown): Message[] | undefined {
   const parsed = parseMaybeJson(value);
   if (parsed === undefined || parsed === null) return undefined;
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  const messages = list.map((item) => normalizeMessage(item)).filter((m): m is Message => m !== undefined);
+  const messages = list.map((item) => messageOf(item, 'user')).filter((m): m is Message => m !== undefined);
   return messages.length > 0 ? messages : undefined;
 }
 
 export function normalizeMessage(value: unknown, fallbackRole = 'user'): Message | undefined {
-  const item = parseMaybeJson(value);
+  return messageOf(parseMaybeJson(value), fallbackRole);
+}
+
+/** The same, for a value that came out of `parseMaybeJson` (or is a part of one): it is not made storable again. */
+export function normalizeParsedMessage(value: JsonValue, fallbackRole = 'user'): Message | undefined {
+  return messageOf(value, fallbackRole);
+}
+
+/**
+ * A part of a value that `parseMaybeJson` returned is storable JSON already; only a string in it
+ * (a message or a part encoded once more, as JSON text) still needs parsing.
+ */
+function reparse(value: JsonValue | undefined): JsonValue | undefined {
+  return typeof value === 'string' ? parseMaybeJson(value) : value;
+}
+
+function messageOf(value: JsonValue | undefined, fallbackRole: string): Message | undefined {
+  const item = reparse(value);
   if (typeof item === 'string') return { role: fallbackRole, parts: textParts(item) };
   if (!isRecord(item)) return undefined;
   const role = asString(item['role']) ?? fallbackRole;
   const parts: Part[] = [];
   if (Array.isArray(item['parts'])) {
-    for (const part of item['parts']) parts.push(...normalizePart(part));
+    for (const part of item['parts']) parts.push(...partsOf(part));
   } else {
     parts.push(...contentParts(item['content']));
     const toolCalls = item['tool_calls'] ?? item['toolCalls'];
@@ -33,7 +50,7 @@ export function normalizeMessage(value: unknown, fallbackRole = 'user'): Message
     const toolCallId = asString(item['tool_call_id']) ?? (role === 'tool' ? asString(item['id']) : undefined);
     if (role === 'tool' && parts.every((p) => p.type === 'text')) {
       const response = parts.length === 1 ? (parts[0] as { content: string }).content : parts.length === 0 ? null : parts.map((p) => (p as { content: string }).content).join('');
-      return withExtras({ role, parts: [{ type: 'tool_call_response', id: toolCallId ?? null, response: parseDeep(response) ?? null }] }, item);
+      return withExtras({ role, parts: [{ type: 'tool_call_response', id: toolCallId ?? null, response: parseDeepParsed(response) ?? null }] }, item);
     }
   }
   return withExtras({ role, parts }, item);
@@ -49,7 +66,16 @@ function withExtras(message: Message, item: { [key: string]: JsonValue }): Messa
 
 /** One part in any known shape → canonical parts (an empty text part is a redaction marker and dropped). */
 export function normalizePart(value: unknown): Part[] {
-  const part = parseMaybeJson(value);
+  return partsOf(parseMaybeJson(value));
+}
+
+/** The same, for a value that came out of `parseMaybeJson` (or is a part of one). */
+export function normalizeParsedPart(value: JsonValue): Part[] {
+  return partsOf(value);
+}
+
+function partsOf(value: JsonValue | undefined): Part[] {
+  const part = reparse(value);
   if (typeof part === 'string') return textParts(part);
   if (!isRecord(part)) return [];
   const type = asString(part['type']) ?? 'text';
@@ -75,7 +101,7 @@ export function normalizePart(value: unknown): Part[] {
           type: 'tool_call_response',
           id: asString(part['id']) ?? asString(part['call_id']) ?? asString(part['toolCallId']) ?? null,
           // The schema says `response`; the registry's own example and Azure say `result`.
-          response: parseDeep(part['response'] ?? part['result'] ?? part['output']) ?? null,
+          response: parseDeepParsed(part['response'] ?? part['result'] ?? part['output']) ?? null,
         },
       ];
     default:
@@ -86,8 +112,8 @@ export function normalizePart(value: unknown): Part[] {
 /** Types that name a call itself, not a tool kind. */
 const TOOL_CALL_TYPES = new Set(['function', 'tool_call', 'function_call', 'tool-call']);
 
-function toolCallParts(value: unknown): Part[] {
-  const call = parseMaybeJson(value);
+function toolCallParts(value: JsonValue | undefined): Part[] {
+  const call = reparse(value);
   if (!isRecord(call)) return [];
   // A built-in tool entry (`{id, type:'code_interpreter', code_interpreter:{…}}`) is kept whole, as
   // Azure's ai-projects 2.x parts are, so its details survive.
@@ -103,23 +129,23 @@ function toolCallParts(value: unknown): Part[] {
       type: 'tool_call',
       id: asString(call['id']) ?? asString(call['call_id']) ?? asString(call['toolCallId']) ?? null,
       name,
-      arguments: parseDeep(args) ?? null,
+      arguments: parseDeepParsed(args) ?? null,
     },
   ];
 }
 
 /** `content` as a string, a list of parts, or Azure's `{text: {value}}`. */
-function contentParts(content: unknown): Part[] {
+function contentParts(content: JsonValue | undefined): Part[] {
   // A string is text, even when it happens to be JSON (a tool's output, a user pasting JSON).
   if (typeof content === 'string') return textParts(content);
-  const value = parseMaybeJson(content);
+  const value = content;
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return textParts(value);
-  if (Array.isArray(value)) return value.flatMap((item) => normalizePart(item));
+  if (Array.isArray(value)) return value.flatMap((item) => partsOf(item));
   if (isRecord(value)) {
     const text = textValue(value['text']) ?? asString(value['value']);
     if (text !== undefined) return textParts(text);
-    return normalizePart(value);
+    return partsOf(value);
   }
   return textParts(String(value));
 }
@@ -133,6 +159,11 @@ function textValue(value: unknown): string | undefined {
 /** Instrumentations write `""` or `"__REDACTED__"` where content was not captured: that is no content. */
 export function isRedactionMarker(text: string): boolean {
   return text === '' || text === '__REDACTED__';
+}
+
+/** `parseDeep` for a part of a parsed value: only strings are decoded further. */
+function parseDeepParsed(value: JsonValue | undefined): JsonValue | undefined {
+  return typeof value === 'string' ? parseDeep(value) : value;
 }
 
 function textParts(text: string): Part[] {

@@ -113,8 +113,9 @@ function cleanMetadata(metadata: Record<string, JsonValue> | undefined, clean: C
   const record: Record<string, JsonValue> = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
   const traceId = record['otel_trace_id'];
   if (typeof traceId !== 'string') return limitMetadata(walk(record, 'metadata', clean, scrub, undefined, undefined, -1));
-  const rest: Record<string, JsonValue> = { ...record };
-  delete rest['otel_trace_id'];
+  // Copied key by key, not spread and `delete`d: a delete turns the object into a slow dictionary.
+  const rest: Record<string, JsonValue> = {};
+  for (const key of Object.keys(record)) if (key !== 'otel_trace_id') setOwn(rest, key, record[key] as JsonValue);
   const walked = walk(rest, 'metadata', clean, scrub, undefined, undefined, -1) as Record<string, JsonValue>;
   return limitMetadata({ otel_trace_id: wellFormed(traceId), ...walked });
 }
@@ -170,6 +171,10 @@ function cleaner(scrub: boolean, redact: RedactFn | undefined): Clean {
   };
 }
 
+/**
+ * The value with every string cleaned. Copy on write: a container none of whose strings, keys or
+ * numbers changed is returned as it is, so the common case allocates nothing.
+ */
 function walk(
   value: JsonValue,
   kind: RedactField['kind'],
@@ -185,7 +190,16 @@ function walk(
   // Not JSON (undefined, a BigInt, a function from a hand-written mapper): what JSON.stringify would not keep.
   if (typeof value !== 'object') return typeof value === 'bigint' ? clean(String(value), kind, key, secret) : null;
   if (depth >= MAX_DEPTH) return clean(stringifyDeep(value), kind, key, secret);
-  if (Array.isArray(value)) return value.map((item) => walk(item, kind, clean, scrub, key, secret, depth + 1));
+  if (Array.isArray(value)) {
+    let out: JsonValue[] | undefined;
+    for (let i = 0; i < value.length; i += 1) {
+      const item = value[i] as JsonValue;
+      const cleaned = walk(item, kind, clean, scrub, key, secret, depth + 1);
+      if (out === undefined && cleaned !== item) out = value.slice(0, i);
+      out?.push(cleaned);
+    }
+    return out ?? value;
+  }
   return walkRecord(value, kind, clean, scrub, secret, depth);
 }
 
@@ -197,14 +211,35 @@ function walkRecord(
   secret: SecretKind | undefined,
   depth: number,
 ): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {};
-  for (const [key, item] of Object.entries(record)) {
-    if (item === undefined || typeof item === 'function') continue; // JSON.stringify leaves these keys out too
+  // Anything but a plain object (a Date or a Map from a hand-written mapper) is rebuilt from its own entries.
+  const proto: unknown = Object.getPrototypeOf(record);
+  let out: Record<string, JsonValue> | undefined = proto === Object.prototype || proto === null ? undefined : {};
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') {
+      // JSON.stringify leaves these keys out too.
+      out ??= copyKeys(record, keys, i);
+      continue;
+    }
     const inner = secret ?? (scrub ? secretKeyKind(key) : undefined);
     const cleaned = walk(item, kind, clean, scrub, key, inner, depth + 1);
     // Keys are not scrubbed, but they must be storable text like any value.
     const name = wellFormed(key);
-    setOwn(out, name, cleaned);
+    if (out === undefined && (cleaned !== item || name !== key)) out = copyKeys(record, keys, i);
+    if (out !== undefined) setOwn(out, name, cleaned);
+  }
+  return out ?? record;
+}
+
+/** A new record with the first `count` entries of `record` (already found clean). */
+function copyKeys(record: Record<string, JsonValue>, keys: readonly string[], count: number): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (let i = 0; i < count; i += 1) {
+    const key = keys[i] as string;
+    const item = record[key];
+    if (item !== undefined && typeof item !== 'function') setOwn(out, key, item);
   }
   return out;
 }

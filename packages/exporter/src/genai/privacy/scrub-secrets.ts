@@ -173,6 +173,16 @@ const SECRET_KEYS: ReadonlyMap<string, SecretKind> = new Map([
  */
 export function secretKeyKind(key: string): SecretKind | undefined {
   if (key.length > 128) return undefined;
+  // Every key of every outgoing object asks, and the same few keys (role, parts, content…) ask again and again.
+  const known = KEY_KINDS.get(key);
+  if (known !== undefined) return known === NOT_SECRET ? undefined : known;
   const last = key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_\s]/g, '');
-  return SECRET_KEYS.get(last);
+  const kind = SECRET_KEYS.get(last);
+  if (KEY_KINDS.size >= MAX_KNOWN_KEYS) KEY_KINDS.clear();
+  KEY_KINDS.set(key, kind ?? NOT_SECRET);
+  return kind;
 }
+
+const NOT_SECRET = 0;
+const MAX_KNOWN_KEYS = 4096;
+const KEY_KINDS = new Map<string, SecretKind | typeof NOT_SECRET>();

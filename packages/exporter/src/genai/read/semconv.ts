@@ -33,7 +33,7 @@
  * The span is "not semconv" (undefined) when none of the `gen_ai.*` attributes above gives anything.
  */
 import { asString, isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
-import { isRedactionMarker, normalizeMessage, normalizePart } from '../messages/normalize.js';
+import { isRedactionMarker, normalizeParsedMessage, normalizeParsedPart } from '../messages/normalize.js';
 import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
@@ -165,7 +165,7 @@ function readMessages(value: unknown, fallbackRole: string): { messages?: Messag
   const list = Array.isArray(parsed) ? parsed : [parsed];
   const messages: Message[] = [];
   for (const item of list) {
-    const message = normalizeMessage(item, fallbackRole);
+    const message = normalizeParsedMessage(item, fallbackRole);
     if (message) messages.push(message);
   }
   const cleaned = cleanMessages(messages);
@@ -191,8 +191,8 @@ function readInstructions(value: unknown): Part[] | undefined {
 function instructionParts(item: JsonValue): Part[] {
   if (typeof item === 'string') return isRedactionMarker(item.trim()) ? [] : [{ type: 'text', content: item }];
   // Some write system messages (`{role, parts}`) where parts were expected.
-  if (isRecord(item) && Array.isArray(item['parts'])) return item['parts'].flatMap((part) => normalizePart(part));
-  return normalizePart(item);
+  if (isRecord(item) && Array.isArray(item['parts'])) return item['parts'].flatMap((part) => normalizeParsedPart(part));
+  return normalizeParsedPart(item);
 }
 
 function readUsage(attributes: Attributes): UsageReading | undefined {
