@@ -71,7 +71,7 @@ describe('applyPrivacy copies only what it changes', () => {
     error: null,
   });
   const trace = (spans: MappedSpan[]): MappedTrace => ({
-    header: { name: 't', status: 'success', startedAt: '2026-01-01T00:00:00.000000Z', endedAt: '2026-01-01T00:00:01.000000Z', metadata: { otel_trace_id: 'ab', n: 1 } },
+    header: { name: 't', status: 'success', startedAt: '2026-01-01T00:00:00.000000Z', endedAt: '2026-01-01T00:00:01.000000Z', metadata: { otel_trace_id: 'ab', n: 1 }, serviceName: 'svc' },
     spans,
   });
 
