@@ -3,16 +3,25 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { RandomFaultOptions } from './faults.js';
 import { generateKey, type KeyConfig } from './keys.js';
 import { startNexusLocal, type NexusLocal } from './server.js';
 
 export const USAGE = `Usage: nexus-otel-local [--port N] [--host H] [--key K]... [--free] [--latency MS]
+                        [--fail-rate P] [--fail-status N] [--reset-rate P] [--drop-response-rate P] [--seed N]
 
-  --port N       port to listen on (default 0: any free port)
-  --host H       interface to bind (default 127.0.0.1)
-  --key K        accept this API key (repeatable); without it a key is generated and printed
-  --free         put the key(s) on the free plan (1 agent, 1000 traces per UTC month)
-  --latency MS   added latency per request, in milliseconds (default 0)
+  --port N                 port to listen on (default 0: any free port)
+  --host H                 interface to bind (default 127.0.0.1)
+  --key K                  accept this API key (repeatable); without it a key is generated and printed
+  --free                   put the key(s) on the free plan (1 agent, 1000 traces per UTC month)
+  --latency MS             added latency per request, in milliseconds (default 0)
+
+  Random faults (seeded; the three rates are probabilities 0-1 that add up to at most 1):
+  --fail-rate P            answer this share of requests with --fail-status
+  --fail-status N          status of those answers (default 503)
+  --reset-rate P           reset the connection before reading the request
+  --drop-response-rate P   handle the request, then hang up without an answer
+  --seed N                 integer seed of the generator (default 1)
 `;
 
 export interface CliOptions {
@@ -22,6 +31,67 @@ export interface CliOptions {
   keys: string[];
   free: boolean;
   latencyMs: number;
+  /** Random faults armed at start, or null. */
+  random: RandomFaultOptions | null;
+}
+
+/** Number() reads '' and '  ' as 0: a flag given an empty value must fail instead. */
+function flagNumber(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+interface RandomFlags {
+  'fail-rate'?: string;
+  'fail-status'?: string;
+  'reset-rate'?: string;
+  'drop-response-rate'?: string;
+  seed?: string;
+}
+
+function readRandomFlags(values: RandomFlags): RandomFaultOptions | null {
+  const options: RandomFaultOptions = {};
+  const rates = [
+    ['fail-rate', 'failRate'],
+    ['reset-rate', 'resetRate'],
+    ['drop-response-rate', 'dropResponseRate'],
+  ] as const;
+  for (const [flag, field] of rates) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const rate = flagNumber(text);
+    if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error(`--${flag} must be a probability between 0 and 1, got ${text}`);
+    options[field] = rate;
+  }
+  const sum = (options.failRate ?? 0) + (options.resetRate ?? 0) + (options.dropResponseRate ?? 0);
+  // Same tolerance as faults.random().
+  if (sum > 1 + 1e-9) throw new Error(`--fail-rate + --reset-rate + --drop-response-rate must be at most 1, got ${sum}`);
+  if (values['fail-status'] !== undefined) {
+    const status = flagNumber(values['fail-status']);
+    if (!Number.isInteger(status) || status < 100 || status > 599) throw new Error(`--fail-status must be an HTTP status (100-599), got ${values['fail-status']}`);
+    if (options.failRate === undefined) throw new Error('--fail-status needs --fail-rate');
+    options.failStatus = status;
+  }
+  if (values.seed !== undefined) {
+    const seed = flagNumber(values.seed);
+    if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+    options.seed = seed;
+  }
+  const anyRate = options.failRate !== undefined || options.resetRate !== undefined || options.dropResponseRate !== undefined;
+  if (!anyRate) {
+    if (options.seed !== undefined) throw new Error('--seed needs --fail-rate, --reset-rate or --drop-response-rate');
+    return null;
+  }
+  return options;
+}
+
+/** e.g. `fail 0.1 (503), reset 0.05, seed 1`. */
+function describeRandom(options: RandomFaultOptions): string {
+  const parts: string[] = [];
+  if (options.failRate !== undefined) parts.push(`fail ${options.failRate} (${options.failStatus ?? 503})`);
+  if (options.resetRate !== undefined) parts.push(`reset ${options.resetRate}`);
+  if (options.dropResponseRate !== undefined) parts.push(`drop response ${options.dropResponseRate}`);
+  parts.push(`seed ${options.seed ?? 1}`);
+  return parts.join(', ');
 }
 
 /** Throws an Error with a user-facing message on bad arguments. */
@@ -36,6 +106,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       key: { type: 'string', multiple: true },
       free: { type: 'boolean', default: false },
       latency: { type: 'string' },
+      'fail-rate': { type: 'string' },
+      'fail-status': { type: 'string' },
+      'reset-rate': { type: 'string' },
+      'drop-response-rate': { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +125,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     keys: values.key ?? [],
     free: values.free ?? false,
     latencyMs,
+    random: readRandomFlags(values),
   };
 }
 
@@ -64,10 +140,12 @@ export async function runCli(options: CliOptions, print: (line: string) => void 
     latencyMs: options.latencyMs,
     keys: Object.fromEntries(keys.map((key) => [key, { plan }])),
   });
+  if (options.random) local.faults.random(options.random);
   print(`Nexus-compatible server on ${local.url}`);
   for (const key of keys) print(`API key (${plan}): ${key}`);
   print(`  REST ${local.url}/api/v1   OTLP ${local.url}/v1/traces`);
   print(`  faults: POST ${local.url}/_local/faults   stats: GET ${local.url}/_local/stats`);
+  if (options.random) print(`  random faults: ${describeRandom(options.random)}`);
   print(`  trace view: ${local.viewUrl()}`);
   return local;
 }

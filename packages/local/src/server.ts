@@ -1,7 +1,7 @@
 // The HTTP server: routing, latency, fault application, the request log and connection counting.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin.js';
+import { ADMIN_PREFIX, handleAdmin, isLoopback, type AdminContext } from './admin.js';
 import { FaultQueue, type Fault, type FaultKind, type Faults, type OutageMode } from './faults.js';
 import { DEFAULT_FREE_TRACE_LIMIT, KeyRegistry, type KeyConfig } from './keys.js';
 import { handleOtlp } from './otlp.js';
@@ -182,9 +182,17 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
           timers.add(timer);
         });
 
-  const adminCtx = {
+  const adminCtx: AdminContext = {
     faults,
     stats: () => ({ requests: log.length, connections, ...store.counts() }),
+    after: (ms, run) => {
+      if (closed) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        run();
+      }, ms);
+      timers.add(timer); // close() clears it: a pending admin `up` must not keep the process alive
+    },
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -200,7 +208,10 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
     if (pathname.startsWith(ADMIN_PREFIX)) {
       const body = await readBody(req);
       if (!isLoopback(socket.remoteAddress)) return send(res, json(403, { error: 'Admin routes are loopback-only' }));
-      return send(res, handleAdmin(adminCtx, method, pathname, body));
+      const answer = handleAdmin(adminCtx, method, pathname, body);
+      // 'close' comes after the answer is handed to the OS (or the client left): only then may an outage cut the socket.
+      if (answer.afterSent) res.once('close', answer.afterSent);
+      return send(res, answer.reply);
     }
 
     const view = viewRoute(method, pathname);

@@ -7,7 +7,7 @@ import { call, generateKey, traceBody } from './helpers.js';
 
 describe('parseCliArgs', () => {
   it('has defaults', () => {
-    expect(parseCliArgs([])).toEqual({ help: false, port: 0, host: '127.0.0.1', keys: [], free: false, latencyMs: 0 });
+    expect(parseCliArgs([])).toEqual({ help: false, port: 0, host: '127.0.0.1', keys: [], free: false, latencyMs: 0, random: null });
   });
 
   it('reads every flag, --key repeatable', () => {
@@ -18,7 +18,28 @@ describe('parseCliArgs', () => {
       keys: ['k1', 'k2'],
       free: true,
       latencyMs: 15,
+      random: null,
     });
+  });
+
+  it('reads the random-fault flags', () => {
+    const args = ['--fail-rate', '0.2', '--fail-status', '502', '--reset-rate', '0.1', '--drop-response-rate', '0.05', '--seed', '42'];
+    expect(parseCliArgs(args).random).toEqual({ failRate: 0.2, failStatus: 502, resetRate: 0.1, dropResponseRate: 0.05, seed: 42 });
+    expect(parseCliArgs(['--reset-rate', '1']).random).toEqual({ resetRate: 1 });
+    expect(parseCliArgs(['--fail-rate', '0.1', '--reset-rate', '0.2', '--drop-response-rate', '0.7']).random).toMatchObject({ failRate: 0.1 }); // 1 up to rounding
+  });
+
+  it('rejects bad random-fault flags, naming the flag', () => {
+    expect(() => parseCliArgs(['--fail-rate', '1.5'])).toThrow(/^--fail-rate must be a probability/);
+    expect(() => parseCliArgs(['--reset-rate=-0.1'])).toThrow(/^--reset-rate /);
+    expect(() => parseCliArgs(['--drop-response-rate', 'x'])).toThrow(/^--drop-response-rate /);
+    expect(() => parseCliArgs(['--fail-rate', ''])).toThrow(/^--fail-rate /);
+    expect(() => parseCliArgs(['--fail-rate', 'Infinity'])).toThrow(/^--fail-rate /);
+    expect(() => parseCliArgs(['--fail-rate', '0.6', '--drop-response-rate', '0.6'])).toThrow(/at most 1/);
+    expect(() => parseCliArgs(['--fail-rate', '0.1', '--fail-status', '99'])).toThrow(/^--fail-status /);
+    expect(() => parseCliArgs(['--fail-status', '503'])).toThrow(/--fail-status needs --fail-rate/);
+    expect(() => parseCliArgs(['--fail-rate', '0.1', '--seed', '1.5'])).toThrow(/^--seed must be an integer/);
+    expect(() => parseCliArgs(['--seed', '3'])).toThrow(/--seed needs/);
   });
 
   it('rejects bad values and unknown flags', () => {
@@ -53,6 +74,34 @@ describe('runCli', () => {
       expect(lines[1]).toBe(`API key (free): ${key}`);
       expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'a' }) })).status).toBe(201);
       expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'b' }) })).status).toBe(403);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('runCli with random faults', () => {
+  it('arms them at start and says so', async () => {
+    const lines: string[] = [];
+    const local = await runCli(parseCliArgs(['--fail-rate', '1', '--fail-status', '502', '--seed', '9']), (line) => lines.push(line));
+    try {
+      expect(lines).toContain('  random faults: fail 1 (502), seed 9');
+      const key = /^API key \(pro\): (\S+)$/.exec(lines[1] ?? '')?.[1];
+      const res = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+      expect(res.status).toBe(502);
+      expect(local.traces()).toHaveLength(0);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('arms nothing without the flags', async () => {
+    const lines: string[] = [];
+    const local = await runCli(parseCliArgs([]), (line) => lines.push(line));
+    try {
+      expect(lines.some((line) => line.includes('random faults'))).toBe(false);
+      const key = /^API key \(pro\): (\S+)$/.exec(lines[1] ?? '')?.[1];
+      for (let i = 0; i < 5; i += 1) expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200);
     } finally {
       await local.close();
     }

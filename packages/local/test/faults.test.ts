@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startNexusLocal, type NexusLocal } from '../src/index.js';
 import { call, createTrace, generateKey, spanBody, traceBody } from './helpers.js';
 
@@ -273,6 +273,185 @@ describe('admin routes', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/** POST /_local/faults with a JSON body (or `raw` text, for values JSON.stringify cannot write). */
+async function armFaults(server: NexusLocal, body: unknown, raw?: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${server.url}/_local/faults`, { method: 'POST', body: raw ?? JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('admin routes: random faults', () => {
+  it('arms random faults (503 by default), turns them off with null, and clear turns them off too', async () => {
+    expect(await armFaults(local, { random: { failRate: 1 } })).toEqual({ status: 200, body: { ok: true } });
+    const failed = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+    expect(failed.status).toBe(503);
+    expect(failed.text).toBe('Service Unavailable');
+    expect(local.traces()).toHaveLength(0);
+    expect(local.requests.at(-1)).toMatchObject({ status: 503, fault: 'fail' });
+    expect((await armFaults(local, { random: null })).status).toBe(200);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
+
+    expect((await armFaults(local, { random: { dropResponseRate: 1 } })).status).toBe(200);
+    await expect(call(local, 'GET', '/api/v1/traces', { key })).rejects.toThrow();
+    expect(local.requests.at(-1)).toMatchObject({ status: null, fault: 'drop' });
+    expect((await armFaults(local, { clear: true })).status).toBe(200);
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+  });
+
+  it('passes failStatus, failBody, resetRate and the match through', async () => {
+    const armed = await armFaults(local, {
+      random: { failRate: 1, failStatus: 502, failBody: { error: 'bad gateway' }, method: 'POST', pathRegex: '/spans$' },
+    });
+    expect(armed.status).toBe(200);
+    const id = await createTrace(local, key); // POST, but not a /spans path: no draw
+    expect((await call(local, 'GET', `/api/v1/traces/${id}`, { key })).status).toBe(200);
+    expect(await call(local, 'POST', `/api/v1/traces/${id}/spans`, { key, body: spanBody() })).toMatchObject({
+      status: 502,
+      body: { error: 'bad gateway' },
+    });
+    expect(local.trace(id)?.spans).toHaveLength(0);
+
+    expect((await armFaults(local, { random: { resetRate: 1, path: '/api/v1/traces' } })).status).toBe(200);
+    expect((await call(local, 'GET', `/api/v1/traces/${id}`, { key })).status).toBe(200);
+    await expect(raw(local, 'POST', '/api/v1/traces', traceBody())).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|EPIPE/) });
+    expect(local.requests.at(-1)).toMatchObject({ status: null, fault: 'reset' });
+    expect(local.traces()).toHaveLength(1);
+  });
+
+  it('uses the seed: the same seed gives the same run, another seed another', async () => {
+    const run = async (seed: number): Promise<number[]> => {
+      expect((await armFaults(local, { random: { failRate: 0.5, seed } })).status).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i += 1) statuses.push((await call(local, 'GET', '/api/v1/traces', { key })).status);
+      return statuses;
+    };
+    const first = await run(7);
+    expect(new Set(first)).toEqual(new Set([200, 503])); // a real mix, not all or nothing
+    expect(await run(7)).toEqual(first); // arming again restarts the generator
+    expect(await run(8)).not.toEqual(first);
+  });
+
+  it('refuses bad values with a 400 naming the field', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ random: 0.5 }, /^random must be an object or null$/],
+      [{ random: { failRate: 1.5 } }, /^random\.failRate must be a number between 0 and 1$/],
+      [{ random: { resetRate: -0.1 } }, /^random\.resetRate /],
+      [{ random: { dropResponseRate: '0.5' } }, /^random\.dropResponseRate /],
+      [{ random: { failRate: null } }, /^random\.failRate /],
+      [{ random: { failRate: 0.6, resetRate: 0.3, dropResponseRate: 0.2 } }, /^random\.failRate \+ random\.resetRate \+ random\.dropResponseRate must be at most 1/],
+      [{ random: { failRate: 0.1, failStatus: 99 } }, /^random\.failStatus /],
+      [{ random: { failRate: 0.1, failStatus: '503' } }, /^random\.failStatus /],
+      [{ random: { failRate: 0.1, seed: 1.5 } }, /^random\.seed must be an integer$/],
+      [{ random: { failRate: 0.1, seed: '1' } }, /^random\.seed /],
+      [{ random: { failrate: 1 } }, /^random\.failrate is not a known field$/],
+      [{ random: { failRate: 1, method: 5 } }, /^random\.method /],
+      [{ random: { failRate: 1, path: '/a', pathRegex: '/b' } }, /^random\.give path or pathRegex/],
+      [{ random: { failRate: 1, pathRegex: '(' } }, /^random\.pathRegex /],
+    ];
+    for (const [body, message] of cases) {
+      const res = await armFaults(local, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((res.body as { error: string }).error, JSON.stringify(body)).toMatch(message);
+    }
+    // JSON.parse reads 1e999 as Infinity: not a probability.
+    const infinite = await armFaults(local, undefined, '{"random":{"failRate":1e999}}');
+    expect(infinite).toEqual({ status: 400, body: { error: 'random.failRate must be a number between 0 and 1' } });
+    // Sums that are 1 up to rounding pass, as in faults.random().
+    expect((await armFaults(local, { random: { failRate: 0.1, resetRate: 0.2, dropResponseRate: 0.7 } })).status).toBe(200);
+  });
+
+  it('a bad request changes nothing: earlier keys are not applied, armed faults stay', async () => {
+    expect((await armFaults(local, { random: { failRate: 1, method: 'POST' } })).status).toBe(200);
+    const refused = await armFaults(local, { clear: true, latencyMs: 500, failNext: { n: 1, status: 500 }, random: { failRate: 2 } });
+    expect(refused.status).toBe(400);
+    const again = await armFaults(local, { clear: true, random: null, down: { forMs: -1 } });
+    expect(again).toEqual({ status: 400, body: { error: 'down.forMs must be a number of milliseconds between 0 and 2147483647' } });
+    const started = Date.now();
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200); // no failNext, no latency
+    expect(Date.now() - started).toBeLessThan(400);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(503); // still armed
+    expect(local.faults.outage).toBeNull();
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200); // still up
+  });
+});
+
+describe('admin routes: an outage for a while', () => {
+  it("down {forMs}: answers 200, then refuses connections, and is back on the same URL after forMs with the data", async () => {
+    const server = await startNexusLocal();
+    const fresh = new Agent({ keepAlive: false }); // a new connection each time: a pooled one would see the crash as a closed socket
+    try {
+      await createTrace(server, key);
+      expect((await armFaults(server, { random: { failRate: 1, method: 'PATCH' } })).status).toBe(200);
+      const answered = await fetch(`${server.url}/_local/faults`, { method: 'POST', body: JSON.stringify({ down: { forMs: 400 } }) });
+      const sentAt = Date.now();
+      expect(answered.status).toBe(200);
+      expect(answered.headers.get('connection')).toBe('close');
+      expect(await answered.json()).toEqual({ ok: true });
+      await vi.waitFor(() => expect(server.faults.outage).toBe('refuse'), { timeout: 300, interval: 5 });
+      expect(await failureCode(raw(server, 'GET', '/api/v1/traces', undefined, fresh))).toBe('ECONNREFUSED');
+      expect(await failureCode(raw(server, 'GET', '/_local/stats', undefined, fresh))).toBe('ECONNREFUSED'); // the admin routes too
+      await vi.waitFor(() => expect(server.faults.outage).toBeNull(), { timeout: 2000, interval: 10 });
+      expect(Date.now() - sentAt).toBeGreaterThanOrEqual(390);
+      const list = await call(server, 'GET', '/api/v1/traces', { key });
+      expect(list.status).toBe(200);
+      expect(list.body).toHaveLength(1);
+      const id = server.traces()[0]?.id ?? '';
+      expect((await call(server, 'PATCH', `/api/v1/traces/${id}`, { key, body: { status: 'success' } })).status).toBe(503); // random faults kept
+    } finally {
+      fresh.destroy();
+      await server.close();
+    }
+  });
+
+  it("mode 'reset' resets new connections until forMs has passed; keys in the same request are applied first", async () => {
+    const server = await startNexusLocal();
+    try {
+      const res = await armFaults(server, { failNext: { n: 1, status: 429 }, down: { mode: 'reset', forMs: 300 } });
+      expect(res).toEqual({ status: 200, body: { ok: true } });
+      await vi.waitFor(() => expect(server.faults.outage).toBe('reset'), { timeout: 300, interval: 5 });
+      const connections = server.connections;
+      expect(await failureCode(raw(server, 'POST', '/api/v1/traces', traceBody(), new Agent({ keepAlive: false })))).toMatch(/ECONNRESET|EPIPE/);
+      expect(server.connections).toBe(connections + 1); // accepted, then reset
+      expect(server.requests).toHaveLength(0);
+      await vi.waitFor(() => expect(server.faults.outage).toBeNull(), { timeout: 2000, interval: 10 });
+      expect((await call(server, 'GET', '/api/v1/traces', { key })).status).toBe(429);
+      expect((await call(server, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a bad down with a 400 and stays up', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ down: true }, /^down must be an object$/],
+      [{ down: {} }, /^down\.forMs must be a number of milliseconds/],
+      [{ down: { forMs: '100' } }, /^down\.forMs /],
+      [{ down: { forMs: 2_147_483_648 } }, /^down\.forMs /],
+      [{ down: { forMs: 100, mode: 'sideways' } }, /^down\.mode must be 'refuse' or 'reset'$/],
+      [{ down: { forMs: 100, for: 5 } }, /^down\.for is not a known field$/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await armFaults(local, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((res.body as { error: string }).error, JSON.stringify(body)).toMatch(message);
+    }
+    expect(local.faults.outage).toBeNull();
+    expect((await call(local, 'GET', '/api/v1/traces', { key })).status).toBe(200);
+  });
+
+  it('close() during the outage cancels the way back up: no timer is left to keep the process alive', async () => {
+    const timeouts = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timeouts();
+    const server = await startNexusLocal();
+    expect((await armFaults(server, { down: { forMs: 60_000 } })).status).toBe(200);
+    await vi.waitFor(() => expect(server.faults.outage).toBe('refuse'), { timeout: 300, interval: 5 });
+    await vi.waitFor(() => expect(timeouts()).toBeGreaterThan(before), { timeout: 300, interval: 5 }); // the pending up()
+    await server.close();
+    expect(timeouts()).toBe(before);
+    expect(server.faults.outage).toBe('refuse');
+    expect(await failureCode(raw(server, 'GET', '/api/v1/traces', undefined, new Agent({ keepAlive: false })))).toBe('ECONNREFUSED');
   });
 });
 
