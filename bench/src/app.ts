@@ -45,6 +45,8 @@ export interface AppReport {
   type: 'report';
   exporter: ExporterKind;
   cpuMicros: number;
+  /** Of which in the kernel (sockets, page faults): Nexus's one request a span shows here. */
+  systemMicros: number;
   wallMillis: number;
   spans: number;
   maxHeapUsed: number;
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     type: 'report',
     exporter: options.exporter,
     cpuMicros: used.user + used.system,
+    systemMicros: used.system,
     wallMillis,
     spans: emitted - spansBefore,
     maxHeapUsed,

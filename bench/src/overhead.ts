@@ -15,6 +15,8 @@ export interface OverheadResult {
   runs: number;
   /** Median CPU of the app, in ms per second of wall time, by exporter. */
   cpuMillisPerSecond: Record<Variant, number>;
+  /** Of that, the kernel's share (system time: socket calls, page faults). */
+  systemShare: Record<Variant, number>;
   /** Median ratio, per run, of each exporter's CPU to the no-op's in the same run. */
   ratio: Record<Variant, number>;
   /** Extra CPU per span over the no-op, in µs. */
@@ -34,6 +36,7 @@ export async function overhead(options: { rate?: number; seconds?: number; warmu
   const server = await startNexusLocal({ keys: { [key]: { plan: 'pro' } } });
   const capacity = await startNexusLocal({ keys: { [key]: { plan: 'pro' } }, serviceTimeMs: 15 });
   const cpu: Record<string, number[]> = {};
+  const system: Record<string, number[]> = {};
   const ratios: Record<string, number[]> = {};
   const spans: Record<string, number[]> = {};
   const requests: Record<string, number[]> = {};
@@ -53,6 +56,7 @@ export async function overhead(options: { rate?: number; seconds?: number; warmu
         const perSecond = report.cpuMicros / 1000 / (report.wallMillis / 1000);
         perRun[kind] = perSecond;
         (cpu[kind] ??= []).push(perSecond);
+        (system[kind] ??= []).push(report.systemMicros / Math.max(1, report.cpuMicros));
         (spans[kind] ??= []).push(report.spans / (report.wallMillis / 1000));
         (requests[kind] ??= []).push(report.requests / (report.wallMillis / 1000));
         const into = (dropped[kind] ??= {});
@@ -76,6 +80,7 @@ export async function overhead(options: { rate?: number; seconds?: number; warmu
     seconds,
     runs,
     cpuMillisPerSecond: cpuMedian,
+    systemShare: pick(system),
     ratio: pick(ratios),
     extraMicrosPerSpan: extra,
     spansPerSecond: spansMedian,
