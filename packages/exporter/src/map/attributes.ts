@@ -59,7 +59,10 @@ export function fromParsedJson(value: unknown): JsonValue {
   return copyJson(value, 0, MAX_JSON_DEPTH);
 }
 
-/** Marks a value as plain JSON without walking it (the caller has proven it, e.g. from its source text). */
+/**
+ * Marks a value as plain JSON without walking it (the caller has proven it, e.g. from its source
+ * text). Its depth is not checked: the privacy walk sends anything past MAX_JSON_DEPTH as text.
+ */
 export function knownPlainJson(value: JsonValue): JsonValue {
   if (typeof value === 'object' && value !== null) PLAIN.add(value);
   return value;
