@@ -53,7 +53,9 @@ describe('held-span cap', () => {
       long.add();
       long.add();
       await app.provider.forceFlush();
-      expect(await until(() => server.requests.filter((r) => r.status === 503).length === 2, 5_000, 20)).toBe(true);
+      // The server logs a status before it sends it: wait for the job to have settled too, so the
+      // two late spans are held (not in flight, which the next test covers).
+      expect(await until(() => server.requests.filter((r) => r.status === 503).length === 2 && exporter.getStats().activeTraceUploads === 0, 5_000, 20)).toBe(true);
       // A run of 9 spans: 2 + 9 > 10, the long run's held late spans go.
       const other = app.run(8);
       await app.provider.forceFlush();
@@ -65,6 +67,47 @@ describe('held-span cap', () => {
       expect(ofLong.map((t) => `${t.status} ${t.spans.length}`)).toEqual([`success ${longRun.spans - 2}`]);
       expect(exporter.getStats().dropped).toEqual({ held_spans_cap: 2 });
       expect(audit(server, [other]).complete).toBe(1);
+    } finally {
+      await exporter.shutdown();
+      await server.close();
+    }
+  });
+
+  it('a trace whose late spans are being uploaded when the cap strikes keeps them: one Nexus trace, every span counted once', async () => {
+    const key = generateKey();
+    const server = await startNexusLocal({ keys: { [key]: {} } });
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, maxHeldSpans: 10, maxTraceWaitMillis: 300, maxAttempts: 1 });
+    const app = new AgentApp({ exporter });
+    try {
+      const long = app.openRun();
+      long.add();
+      long.add();
+      await app.provider.forceFlush();
+      expect(await until(() => server.traces().some((t) => otelTraceIdOf(t) === long.traceId && t.spans.length === 2), 5_000, 20)).toBe(true);
+      // The two late spans' upload is answered 503, after 1 s: when the cap strikes below, it is in flight.
+      server.faults.failNext(2, 503, { match: { path: /\/spans$/ } });
+      server.faults.latency(1_000);
+      long.add();
+      long.add();
+      await app.provider.forceFlush();
+      expect(await until(() => exporter.getStats().activeTraceUploads === 1 && server.requests.filter((r) => r.path.endsWith('/spans')).length === 4, 5_000, 5)).toBe(true);
+      // 2 in flight + 9 > 10: nothing of the long run can go (its job carries it). What does not
+      // fit now, or when the long run's root comes, is of the other run: dropped and counted.
+      const other = app.run(8);
+      await app.provider.forceFlush();
+      server.faults.latency(0);
+      const longRun = long.end();
+      await app.provider.forceFlush();
+      await exporter.forceFlush();
+
+      const ofLong = server.traces().filter((t) => otelTraceIdOf(t) === long.traceId);
+      // Before the fix: the cap forgot the trace mid-upload, and its root started a second one (['running 2', 'success 1']).
+      expect(ofLong.map((t) => `${t.status} ${t.spans.length}`)).toEqual([`success ${longRun.spans}`]);
+      const result = audit(server, [longRun, other]);
+      expect(result.duplicateTraces + result.duplicateSpans).toBe(0);
+      const dropped = exporter.getStats().dropped;
+      expect(Object.keys(dropped)).toEqual(['held_spans_cap']);
+      expect(result.storedSpans + (dropped['held_spans_cap'] ?? 0)).toBe(longRun.spans + other.spans);
     } finally {
       await exporter.shutdown();
       await server.close();

@@ -35,6 +35,8 @@ export class TraceState {
   scheduled = false;
   /** An upload job is running for it now: its spans are on their way out of memory. */
   uploading = false;
+  /** Local ids of the held spans the running job is uploading: the caps never evict those. */
+  readonly inFlight = new Set<string>();
   /** Dropped as a whole (caps): a running job stops at its next request. */
   dropped = false;
 

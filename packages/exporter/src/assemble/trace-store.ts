@@ -188,14 +188,16 @@ export class TraceStore {
   /**
    * Drops the least recently active trace, preferring one that would vanish whole: first a trace
    * not in Nexus yet and not being uploaded, then one already in Nexus (its held late spans go; its
-   * index entry stays, so later spans still join it), and only when every held trace is being
-   * uploaded right now, the oldest of those (it is left half in Nexus).
+   * index entry stays, so later spans still join it), and only when every other held trace is being
+   * uploaded right now, what such a trace holds beyond the spans its job is carrying. A running job
+   * is never cancelled by a cap and its trace is never forgotten, so the trace is not left half in
+   * Nexus, nor started a second time by its later spans.
    */
   private evictOldest(reason: DropReason, keep: string): boolean {
     let inNexus: TraceState | undefined;
     let uploading: TraceState | undefined;
     for (const trace of this.traces.values()) {
-      if ((trace.held.size === 0 && trace.records.size === 0) || trace.traceId === keep) continue;
+      if (trace.traceId === keep || !hasEvictable(trace)) continue;
       if (trace.uploading) uploading ??= trace;
       else if (trace.nexusTraceId !== undefined) inNexus ??= trace;
       else {
@@ -210,14 +212,23 @@ export class TraceStore {
   }
 
   private evict(trace: TraceState, reason: DropReason): void {
-    const count = trace.held.size + [...trace.records.values()].reduce((n, list) => n + list.length, 0);
-    if (trace.nexusTraceId !== undefined && !trace.uploading) {
-      // In Nexus already: its held spans go, its index entry stays, so later spans still join it
-      // rather than start a second Nexus trace for the same OTel trace.
-      this.releaseAllRecords(trace);
-      for (const localId of [...trace.held.keys()]) this.release(trace, localId);
-    } else {
+    let count = 0;
+    if (trace.nexusTraceId === undefined && !trace.uploading) {
+      count = trace.held.size + [...trace.records.values()].reduce((n, list) => n + list.length, 0);
       this.forget(trace);
+    } else {
+      // In Nexus already, or on its way: what its job is not carrying goes; the index entry stays,
+      // so later spans still join it rather than start a second Nexus trace for the same OTel trace.
+      for (const [spanId, list] of [...trace.records]) {
+        if (trace.inFlight.has(spanId)) continue;
+        count += list.length;
+        this.releaseRecords(trace, spanId, list);
+      }
+      for (const localId of [...trace.held.keys()]) {
+        if (trace.inFlight.has(localId)) continue;
+        count += 1;
+        this.release(trace, localId);
+      }
     }
     this.onDrop(reason, count, `the oldest held trace (${count} spans) was dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);
   }
@@ -230,4 +241,11 @@ export class TraceStore {
       if (trace.held.size === 0 && trace.records.size === 0 && !trace.scheduled) this.traces.delete(trace.traceId);
     }
   }
+}
+
+/** Whether evicting the trace would free anything: held spans or records its running job is not carrying. */
+function hasEvictable(trace: TraceState): boolean {
+  for (const localId of trace.held.keys()) if (!trace.inFlight.has(localId)) return true;
+  for (const spanId of trace.records.keys()) if (!trace.inFlight.has(spanId)) return true;
+  return false;
 }

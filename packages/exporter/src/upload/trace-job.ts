@@ -32,6 +32,14 @@ export type JobResult = 'done' | 'deferred';
  * trace's status or end changed. Every failure is settled here; nothing is thrown.
  */
 export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<JobResult> {
+  try {
+    return await uploadOnce(trace, deps);
+  } finally {
+    trace.inFlight.clear();
+  }
+}
+
+async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> {
   const { store, reporter, config } = deps;
   const now = deps.now();
   const cancelled: Cancelled = () => trace.dropped || deps.aborted();
@@ -47,6 +55,8 @@ export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<Job
   }
 
   const chosen = selectUploadable(trace, now, config.maxTraceWaitMillis);
+  // On their way to Nexus: a cap that evicts this trace meanwhile takes only what came after them.
+  for (const held of chosen) trace.inFlight.add(held.localId);
   // The records joined now; others may arrive while this job runs and must not be released with them.
   const records = new Map<string, HeldRecord[]>();
   for (const held of chosen) {
