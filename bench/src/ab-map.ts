@@ -1,0 +1,54 @@
+// Benchmark 1 as an A/B: this workspace's GenAI mapper against another build's (a worktree of an
+// earlier commit: `git worktree add`, its packages/exporter/node_modules linked to this one's, `tsc -p`),
+// side by side in one process, alternating rounds, same spans:
+//   BASE=/tmp/base/packages/exporter/dist/index.js node bench/dist/ab-map.js
+import { createGenAiMapper, type TraceMapper } from '@nexus-otel/exporter';
+import { nexusSerialize, otlpSerialize, workloads } from './otlp-ratio.js';
+import { median } from './round-trips.js';
+
+function millisPerCall(run: () => void, millis: number): number {
+  let calls = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  do {
+    run();
+    calls += 1;
+    elapsed = performance.now() - started;
+  } while (elapsed < millis);
+  return elapsed / calls;
+}
+
+async function main(): Promise<void> {
+  const base = process.env['BASE'];
+  if (!base) throw new Error('BASE=<path of the other build\'s packages/exporter/dist/index.js> is required');
+  const other = (await import(base)) as { createGenAiMapper: () => TraceMapper };
+  const rounds = Number(process.env['ROUNDS'] ?? 15);
+  for (const workload of workloads()) {
+    const current = createGenAiMapper();
+    const previous = other.createGenAiMapper();
+    const batch = workload.traces.flat();
+    const runCurrent = (): void => workload.traces.forEach((spans) => nexusSerialize(current, spans));
+    const runPrevious = (): void => workload.traces.forEach((spans) => nexusSerialize(previous, spans));
+    const runOtlp = (): void => void otlpSerialize(batch);
+    for (const run of [runPrevious, runCurrent, runOtlp]) millisPerCall(run, 800);
+    const ratios: number[] = [];
+    const previousToOtlp: number[] = [];
+    const currentToOtlp: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const b = millisPerCall(runPrevious, 150);
+      const c = millisPerCall(runCurrent, 150);
+      const o = millisPerCall(runOtlp, 150);
+      ratios.push(c / b);
+      previousToOtlp.push(b / o);
+      currentToOtlp.push(c / o);
+    }
+    console.log(
+      `${workload.name}: this build / other ${median(ratios).toFixed(3)}×; other / OTLP ${median(previousToOtlp).toFixed(2)}×; this build / OTLP ${median(currentToOtlp).toFixed(2)}×`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
