@@ -3,20 +3,8 @@
 // side by side in one process, alternating rounds, same spans:
 //   BASE=/tmp/base/packages/exporter/dist/index.js node bench/dist/ab-map.js
 import { createGenAiMapper, type TraceMapper } from '@nexus-otel/exporter';
-import { nexusSerialize, otlpSerialize, workloads } from './otlp-ratio.js';
+import { microsPerSpan, nexusSerialize, otlpSerialize, workloads } from './otlp-ratio.js';
 import { median } from './round-trips.js';
-
-function millisPerCall(run: () => void, millis: number): number {
-  let calls = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  do {
-    run();
-    calls += 1;
-    elapsed = performance.now() - started;
-  } while (elapsed < millis);
-  return elapsed / calls;
-}
 
 async function main(): Promise<void> {
   const base = process.env['BASE'];
@@ -30,14 +18,14 @@ async function main(): Promise<void> {
     const runCurrent = (): void => workload.traces.forEach((spans) => nexusSerialize(current, spans));
     const runPrevious = (): void => workload.traces.forEach((spans) => nexusSerialize(previous, spans));
     const runOtlp = (): void => void otlpSerialize(batch);
-    for (const run of [runPrevious, runCurrent, runOtlp]) millisPerCall(run, 800);
+    for (const run of [runPrevious, runCurrent, runOtlp]) microsPerSpan(run, 1, 800);
     const ratios: number[] = [];
     const previousToOtlp: number[] = [];
     const currentToOtlp: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      const b = millisPerCall(runPrevious, 150);
-      const c = millisPerCall(runCurrent, 150);
-      const o = millisPerCall(runOtlp, 150);
+      const b = microsPerSpan(runPrevious, 1, 150);
+      const c = microsPerSpan(runCurrent, 1, 150);
+      const o = microsPerSpan(runOtlp, 1, 150);
       ratios.push(c / b);
       previousToOtlp.push(b / o);
       currentToOtlp.push(c / o);

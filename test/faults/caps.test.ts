@@ -36,18 +36,8 @@ describe('held-span cap', () => {
   });
 
   it('a trace already in Nexus loses only its held late spans to the cap: its later spans join it, no second trace', async () => {
-    const key = generateKey();
-    const server = await startNexusLocal({ keys: { [key]: {} } });
-    // One attempt per request, so that a 503 puts the trace back to wait at once.
-    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, maxHeldSpans: 10, maxTraceWaitMillis: 300, maxAttempts: 1 });
-    const app = new AgentApp({ exporter });
+    const { server, exporter, app, long } = await longRunInNexus();
     try {
-      const long = app.openRun();
-      long.add();
-      long.add();
-      await app.provider.forceFlush();
-      // Its root still open, the run goes to Nexus as `running` after maxTraceWaitMillis.
-      expect(await until(() => server.traces().some((t) => otelTraceIdOf(t) === long.traceId && t.spans.length === 2), 5_000, 20)).toBe(true);
       // Two late spans whose upload fails: held, waiting for a retry.
       server.faults.failNext(2, 503, { match: { path: /\/spans$/ } });
       long.add();
@@ -74,16 +64,8 @@ describe('held-span cap', () => {
   });
 
   it('a trace whose late spans are being uploaded when the cap strikes keeps them: one Nexus trace, every span counted once', async () => {
-    const key = generateKey();
-    const server = await startNexusLocal({ keys: { [key]: {} } });
-    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, maxHeldSpans: 10, maxTraceWaitMillis: 300, maxAttempts: 1 });
-    const app = new AgentApp({ exporter });
+    const { server, exporter, app, long } = await longRunInNexus();
     try {
-      const long = app.openRun();
-      long.add();
-      long.add();
-      await app.provider.forceFlush();
-      expect(await until(() => server.traces().some((t) => otelTraceIdOf(t) === long.traceId && t.spans.length === 2), 5_000, 20)).toBe(true);
       // The two late spans' upload is answered 503, after 1 s: when the cap strikes below, it is in flight.
       server.faults.failNext(2, 503, { match: { path: /\/spans$/ } });
       server.faults.latency(1_000);
@@ -114,3 +96,26 @@ describe('held-span cap', () => {
     }
   });
 });
+
+/**
+ * A cap of 10 spans, and a run whose root stays open: its first 2 spans go to Nexus as `running`
+ * after maxTraceWaitMillis. One attempt per request, so that a 503 puts a span back to wait at once.
+ */
+async function longRunInNexus() {
+  const key = generateKey();
+  const server = await startNexusLocal({ keys: { [key]: {} } });
+  const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, maxHeldSpans: 10, maxTraceWaitMillis: 300, maxAttempts: 1 });
+  const app = new AgentApp({ exporter });
+  const long = app.openRun();
+  try {
+    long.add();
+    long.add();
+    await app.provider.forceFlush();
+    expect(await until(() => server.traces().some((t) => otelTraceIdOf(t) === long.traceId && t.spans.length === 2), 5_000, 20)).toBe(true);
+  } catch (error) {
+    await exporter.shutdown();
+    await server.close();
+    throw error;
+  }
+  return { server, exporter, app, long };
+}
