@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TRUNCATION_MARKER } from '../../src/map/field-limit.js';
 import type { JsonValue, MappedSpan, MappedTrace } from '../../src/map/types.js';
 import type { Message } from '../../src/genai/messages/model.js';
-import { stripContent, stripValue } from '../../src/genai/privacy/content.js';
+import { stripContent } from '../../src/genai/privacy/content.js';
 import { applyPrivacy, type RedactField } from '../../src/genai/privacy/redact.js';
 import { scrubSecrets, secretKeyKind } from '../../src/genai/privacy/scrub-secrets.js';
 
@@ -377,7 +377,7 @@ describe('applyPrivacy', () => {
   });
 });
 
-describe('stripContent / stripValue', () => {
+describe('stripContent', () => {
   const messages: Message[] = [
     { role: 'system', parts: [{ type: 'text', content: 'You are a billing assistant.' }] },
     { role: 'user', name: 'Jane Doe', parts: [{ type: 'text', content: 'What is my balance?' }, { type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw0KGgo=' }] },
@@ -421,12 +421,6 @@ describe('stripContent / stripValue', () => {
       { role: 'user', parts: [] },
     ]);
     expect(stripContent(undefined as unknown as Message[])).toEqual([]);
-  });
-
-  it('stripValue sends nothing', () => {
-    expect(stripValue({ query: 'secret plans' })).toBeNull();
-    expect(stripValue('text')).toBeNull();
-    expect(stripValue(null)).toBeNull();
   });
 });
 

@@ -28,8 +28,3 @@ function stripParts(parts: unknown): Part[] {
     return stripped;
   });
 }
-
-/** Tool inputs/outputs and raw values when content capture is off: nothing is sent. */
-export function stripValue(_value: JsonValue): JsonValue | null {
-  return null;
-}
