@@ -230,7 +230,7 @@ export class TraceStore {
         this.release(trace, localId);
       }
     }
-    this.onDrop(reason, count, `the oldest held trace (${count} spans) was dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);
+    this.onDrop(reason, count, `${count} held spans of the least recently active trace were dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);
   }
 
   /** Keeps the index of uploaded traces bounded: idle traces least recently touched go first. */
