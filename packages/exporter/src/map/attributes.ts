@@ -60,15 +60,6 @@ export function fromParsedJson(value: unknown): JsonValue {
 }
 
 /**
- * Marks a value as plain JSON without walking it (the caller has proven it, e.g. from its source
- * text). Its depth is not checked: the privacy walk sends anything past MAX_JSON_DEPTH as text.
- */
-export function knownPlainJson(value: JsonValue): JsonValue {
-  if (typeof value === 'object' && value !== null) PLAIN.add(value);
-  return value;
-}
-
-/**
  * True when the value needs no fix: only storable strings and keys, finite numbers, booleans,
  * null, arrays and plain objects, nested less than `MAX_JSON_DEPTH` deep. Walks without allocating.
  */
