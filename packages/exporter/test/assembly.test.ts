@@ -51,7 +51,9 @@ describe('assembly: one OTel trace becomes one Nexus trace', () => {
   });
 
   it('uploads parents before children, siblings concurrently: 1 + depth round trips', async () => {
-    h = await harness({}, { latencyMs: 40 });
+    // 150 ms a request: a sibling sent late by a stalled event loop (a loaded machine: it measured
+    // 6 round trips once at 40 ms) still overlaps the others unless the stall outlasts a request.
+    h = await harness({}, { latencyMs: 150 });
     const f = new SpanFactory();
     const spans = f.tree(4, 2); // 15 spans, depth 4
     await exportBatch(h.exporter, spans);
