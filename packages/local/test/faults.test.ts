@@ -463,8 +463,12 @@ describe('serviceTimeMs: one request at a time, like the hosted Nexus', () => {
       const answers = await Promise.all(Array.from({ length: 5 }, () => call(serial, 'POST', '/api/v1/traces', { key, body: traceBody() })));
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(5 * 30 - 5);
+      // Served in parallel, all five would end ~30 ms in. A gap between two logged ends is not a
+      // service boundary (an end is logged when the response's 'close' event runs, which a busy
+      // event loop delays: CI once saw 6 ms between two), so the spread of the ends is checked,
+      // with a service time of slack.
       const ends = serial.requests.map((r) => r.endedAt).sort((a, b) => a - b);
-      for (let i = 1; i < ends.length; i += 1) expect(ends[i]! - ends[i - 1]!).toBeGreaterThanOrEqual(25);
+      expect(ends[ends.length - 1]! - ends[0]!).toBeGreaterThanOrEqual(3 * 30);
     } finally {
       await serial.close();
     }
