@@ -4,19 +4,7 @@ import { ROOT_CONTEXT, diag, DiagLogLevel, trace, type Span, type Tracer } from 
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type BufferConfig, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { NexusLocal, StoredTrace } from '@nexus-otel/local';
-
-/** mulberry32, as the server's random faults: the same seed gives the same workload. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom, type NexusLocal, type StoredTrace } from '@nexus-otel/local';
 
 /** One agent run the app emitted. */
 export interface Run {
@@ -55,7 +43,7 @@ export class AgentApp {
       spanProcessors: [new BatchSpanProcessor(options.exporter, options.batch)],
     });
     this.tracer = this.provider.getTracer('fault-suite');
-    this.random = seeded(options.seed ?? 7);
+    this.random = seededRandom(options.seed ?? 7); // the server's generator: the same seed gives the same workload
   }
 
   get spans(): number {

@@ -2,7 +2,7 @@
 // cannot do: add latency on the wire, and cut a connection at an arbitrary byte (a request half
 // sent, an answer half received), with a real RST.
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
-import { seeded } from './helpers.js';
+import { seededRandom } from '@nexus-otel/local';
 
 export interface TcpProxyOptions {
   /** Where to forward: the local Nexus. */
@@ -67,7 +67,7 @@ function pipe(from: Socket, to: Socket, state: { latencyMs: number; cutRate: num
 }
 
 export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
-  const state = { latencyMs: options.latencyMs ?? 0, cutRate: options.cutRate ?? 0, random: seeded(options.seed ?? 1) };
+  const state = { latencyMs: options.latencyMs ?? 0, cutRate: options.cutRate ?? 0, random: seededRandom(options.seed ?? 1) };
   const sockets = new Set<Socket>();
   const cuts = { upstream: 0, downstream: 0 };
   let connections = 0;
