@@ -72,6 +72,25 @@ export interface FuzzTrace {
 // ---------------------------------------------------------------------------------------------
 // Hostile values
 
+/** What the Nexus database refuses in text: a NUL, or a surrogate without its pair. */
+export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Every string in a value, object keys included (iteratively: fuzzed values nest deep). */
+export function* allStrings(value: unknown): Generator<string> {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') yield item;
+    else if (Array.isArray(item)) stack.push(...item);
+    else if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        yield key;
+        stack.push(child);
+      }
+    }
+  }
+}
+
 export const LONE_HIGH = '\ud83d';
 export const LONE_LOW = '\ude00';
 const NON_BMP = '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 𠜎𠜱 🏳️‍🌈';

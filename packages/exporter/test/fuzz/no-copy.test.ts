@@ -1,6 +1,7 @@
 // Content is parsed once and copied only where something in it must change (benchmark 1 in
 // docs/benchmarks.md): these pin that the shortcuts give what the copies gave, and where they stop.
 import { describe, expect, it } from 'vitest';
+import { UNSTORABLE } from './hostile.js';
 import { parseMaybeJson } from '../../src/genai/messages/json.js';
 import { normalizeMessages } from '../../src/genai/messages/normalize.js';
 import { MAX_JSON_DEPTH, toJsonValue } from '../../src/map/attributes.js';
@@ -8,8 +9,6 @@ import { applyPrivacy } from '../../src/genai/privacy/redact.js';
 import { createGenAiMapper } from '../../src/genai/mapper.js';
 import type { JsonValue, MappedSpan, MappedTrace } from '../../src/map/types.js';
 import type { ReadableSpanLike } from '../../src/otel/types.js';
-
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function nested(levels: number): JsonValue {
   let value: JsonValue = 'leaf';

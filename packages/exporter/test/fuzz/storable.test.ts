@@ -1,6 +1,7 @@
 // What the fuzz run found, pinned one by one: every string that leaves is storable text, every field
 // fits a Nexus row, spans of the wrong shape and very deep trees never make the mapping throw.
 import { describe, expect, it } from 'vitest';
+import { LONE_HIGH as HIGH, LONE_LOW as LOW, UNSTORABLE, allStrings } from './hostile.js';
 import { TRUNCATION_MARKER } from '../../src/map/field-limit.js';
 import type { JsonValue, MappedSpan, MappedTrace } from '../../src/map/types.js';
 import {
@@ -19,25 +20,7 @@ import { TraceState, type HeldSpan } from '../../src/assemble/trace-state.js';
 import { selectUploadable, viewOf } from '../../src/upload/select.js';
 import type { ReadableSpanLike } from '../../src/otel/types.js';
 
-const HIGH = '\ud83d';
-const LOW = '\ude00';
 const PAIR = '\ud83d\ude00';
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-function* allStrings(value: unknown): Generator<string> {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (typeof item === 'string') yield item;
-    else if (Array.isArray(item)) stack.push(...item);
-    else if (item && typeof item === 'object') {
-      for (const [key, child] of Object.entries(item)) {
-        yield key;
-        stack.push(child);
-      }
-    }
-  }
-}
 
 function mapped(overrides: Partial<MappedSpan> = {}): MappedSpan {
   return {
