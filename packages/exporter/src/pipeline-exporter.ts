@@ -1,4 +1,5 @@
 import { NexusPipeline, type NexusExporterStats } from './pipeline.js';
+import { sharedPipeline } from './pipeline-registry.js';
 import { ExportResultCode, type ExportResultLike } from './otel/types.js';
 import type { NexusExporterOptions } from './config/options.js';
 
@@ -13,7 +14,7 @@ export abstract class PipelineExporter<Item> {
   private shutdownPromise: Promise<void> | undefined;
 
   protected constructor(options: NexusExporterOptions | NexusPipeline) {
-    this.pipeline = options instanceof NexusPipeline ? options : new NexusPipeline(options);
+    this.pipeline = options instanceof NexusPipeline ? options : sharedPipeline(options);
     this.pipeline.attach();
   }
 

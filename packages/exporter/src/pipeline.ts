@@ -9,7 +9,7 @@ import { createGenAiMapper } from './genai/mapper.js';
 import { withTraceMetadata } from './map/trace-metadata.js';
 import { cleanMetadataValues } from './genai/privacy/redact.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
-import { runTraceJob, type JobDeps } from './upload/trace-job.js';
+import { endIfRunning, runTraceJob, type JobDeps } from './upload/trace-job.js';
 import { selectUploadable } from './upload/select.js';
 import type { ReadableSpanLike } from './otel/types.js';
 import type { ReadableLogRecordLike } from './otel/log-types.js';
@@ -49,7 +49,10 @@ export class NexusPipeline {
   private deferrals = 0;
   private flushing = 0;
   private aborted = false;
+  /** Shutdown's final flush: traces whose root is still open are ended as `timeout`. */
+  private ending = false;
   private shutdownPromise: Promise<void> | undefined;
+  private readonly stopListeners: Array<() => void> = [];
   /** Exporters sharing this pipeline that have not shut down yet. */
   private users = 0;
   /** Log records into the pipeline; set once a log-record exporter uses it. */
@@ -90,10 +93,21 @@ export class NexusPipeline {
       now: Date.now,
       aborted: () => this.aborted,
       forcing: () => this.flushing > 0,
+      ending: () => this.ending,
     };
     const tick = Math.min(1_000, Math.max(25, Math.floor(Math.min(config.maxTraceWaitMillis / 4, config.logWaitMillis / 2 || Infinity))));
     this.sweepTimer = setInterval(() => this.sweep(), tick);
     this.sweepTimer.unref();
+  }
+
+  /** Shutdown has begun: no new exporter may join this pipeline. */
+  get stopping(): boolean {
+    return this.shutdownPromise !== undefined;
+  }
+
+  /** Runs `listener` when shutdown begins. */
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
   }
 
   /** An exporter starts using the pipeline; it shuts down when the last one has. */
@@ -161,6 +175,8 @@ export class NexusPipeline {
 
   private shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
+      for (const listener of this.stopListeners.splice(0)) listener();
+      this.endRunningTraces();
       await this.forceFlush(true);
       this.aborted = true;
       if (this.sweepTimer) clearInterval(this.sweepTimer);
@@ -175,6 +191,19 @@ export class NexusPipeline {
       if (summary) this.reporter.once('summary', 'warn', `spans not delivered to Nexus: ${summary}`);
     })();
     return this.shutdownPromise;
+  }
+
+  /**
+   * Every trace this process created `running` whose root has not ended gets a `timeout` PATCH in the
+   * final flush (those with held spans get it from their upload job): no trace is left running forever.
+   */
+  private endRunningTraces(): void {
+    this.ending = true;
+    if (!this.store) return;
+    const now = Date.now();
+    for (const trace of this.store.all()) {
+      if (trace.held.size === 0) endIfRunning(trace, now);
+    }
   }
 
   getStats(): NexusExporterStats {

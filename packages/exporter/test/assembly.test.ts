@@ -40,13 +40,14 @@ describe('assembly: one OTel trace becomes one Nexus trace', () => {
     });
     expect(depthByName(t!.spans)).toEqual({ invoke_agent: 1, chat: 2, 'execute_tool lookup': 3, 'execute_tool refund': 3 });
     expect(t!.spans.find((s) => s.name === 'invoke_agent')!.input).toEqual({ 'app.user': 'u1' });
-    // 1 trace + 4 spans, nothing else.
+    // 1 trace (created running) + 4 spans + the final status, nothing else.
     expect(h.server.requests.map((q) => `${q.method} ${q.path.replace(/[0-9a-f-]{36}/g, ':id')}`)).toEqual([
       'POST /api/v1/traces',
       'POST /api/v1/traces/:id/spans',
       'POST /api/v1/traces/:id/spans',
       'POST /api/v1/traces/:id/spans',
       'POST /api/v1/traces/:id/spans',
+      'PATCH /api/v1/traces/:id',
     ]);
   });
 
@@ -60,20 +61,20 @@ describe('assembly: one OTel trace becomes one Nexus trace', () => {
     await h.exporter.forceFlush();
     const [t] = h.server.traces();
     expect(t!.spans).toHaveLength(15);
-    expect(h.server.requests).toHaveLength(16);
+    expect(h.server.requests).toHaveLength(17);
     // Each span request started only after its parent's answer came back.
     const byId = new Map(t!.spans.map((s) => [s.id, s]));
     for (const span of t!.spans) {
       if (span.parentSpanId) expect(byId.get(span.parentSpanId)!.createdAt).toBeLessThanOrEqual(span.createdAt);
     }
     // Round trips, from the server's log: the longest chain of requests each started after the
-    // previous one was answered. 1 (trace) + 4 levels; a span-after-span client would need 16.
+    // previous one was answered. 1 (trace) + 4 levels + 1 (final status); a span-after-span client would need 17.
     const requests = [...h.server.requests].sort((a, b) => a.startedAt - b.startedAt);
     const chain: number[] = requests.map(() => 1);
     requests.forEach((request, i) => {
       for (let j = 0; j < i; j += 1) if (requests[j]!.endedAt <= request.startedAt) chain[i] = Math.max(chain[i]!, chain[j]! + 1);
     });
-    expect(Math.max(...chain)).toBe(5);
+    expect(Math.max(...chain)).toBe(6);
     // Keep-alive: far fewer connections than requests.
     expect(h.server.connections).toBeLessThanOrEqual(8);
   });

@@ -236,9 +236,13 @@ export class TraceStore {
   /** Keeps the index of uploaded traces bounded: idle traces least recently touched go first. */
   private pruneIndex(): void {
     if (this.traces.size <= this.limits.maxIndexedTraces) return;
-    for (const trace of this.traces.values()) {
-      if (this.traces.size <= this.limits.maxIndexedTraces) return;
-      if (trace.held.size === 0 && trace.records.size === 0 && !trace.scheduled) this.traces.delete(trace.traceId);
+    // Traces still `running` in Nexus go last: shutdown must find them to end them.
+    for (const keepRunning of [true, false]) {
+      for (const trace of this.traces.values()) {
+        if (this.traces.size <= this.limits.maxIndexedTraces) return;
+        if (keepRunning && trace.sentStatus === 'running') continue;
+        if (trace.held.size === 0 && trace.records.size === 0 && !trace.scheduled) this.traces.delete(trace.traceId);
+      }
     }
   }
 }

@@ -36,6 +36,11 @@ export interface NexusExporterOptions {
   maxIndexedTraces?: number;
   /** Nexus `input`/`output` fields longer than this (JSON bytes) are cut with a marker. Env `NEXUS_MAX_FIELD_BYTES`, default 32 768. */
   maxFieldBytes?: number;
+  /**
+   * A whole Nexus span (input, output and error together) is kept under this many JSON bytes: the
+   * server answers 500 to a span row of about 2.2 MB. Env `NEXUS_MAX_SPAN_BYTES`, default 1 048 576.
+   */
+  maxSpanBytes?: number;
   /** After a 403 (agent limit) or 429 (monthly limit), no trace is created for this long. Env `NEXUS_LIMIT_RETRY_MILLIS`, default 900 000. */
   limitRetryMillis?: number;
   /** After a 401, nothing is sent for this long. Env `NEXUS_AUTH_RETRY_MILLIS`, default 60 000. */

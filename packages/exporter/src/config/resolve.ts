@@ -20,6 +20,7 @@ export interface ResolvedConfig {
   maxHeldBytes: number;
   maxIndexedTraces: number;
   maxFieldBytes: number;
+  maxSpanBytes: number;
   limitRetryMillis: number;
   authRetryMillis: number;
   mapper: TraceMapper | undefined;
@@ -89,6 +90,7 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       maxHeldBytes: num(options.maxHeldBytes, 'NEXUS_MAX_HELD_BYTES', 64 * 1024 * 1024),
       maxIndexedTraces: Math.floor(num(options.maxIndexedTraces, 'NEXUS_MAX_INDEXED_TRACES', 10_000)),
       maxFieldBytes: num(options.maxFieldBytes, 'NEXUS_MAX_FIELD_BYTES', 32 * 1024, 256),
+      maxSpanBytes: num(options.maxSpanBytes, 'NEXUS_MAX_SPAN_BYTES', 1024 * 1024, 4 * 1024),
       limitRetryMillis: num(options.limitRetryMillis, 'NEXUS_LIMIT_RETRY_MILLIS', 15 * 60_000),
       authRetryMillis: num(options.authRetryMillis, 'NEXUS_AUTH_RETRY_MILLIS', 60_000),
       mapper: options.mapper,

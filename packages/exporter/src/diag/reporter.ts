@@ -15,7 +15,9 @@ export type DropReason =
   | 'malformed_span'
   | 'malformed_log_record'
   | 'orphan_log_record'
-  | 'invalid_feedback';
+  | 'invalid_feedback'
+  /** Nexus answered 5xx to a span again and again, even cut down: the body, not an outage. */
+  | 'span_rejected';
 
 const PREFIX = 'NexusSpanExporter:';
 const MAX_REMEMBERED = 1_000;

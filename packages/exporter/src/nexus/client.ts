@@ -21,7 +21,16 @@ interface Call<T> {
   lookup?: () => Promise<Outcome<T | undefined>>;
   /** A previous call's outcome is unknown: look before the first send. */
   uncertain?: boolean;
+  /**
+   * Asked after the second 5xx answer in a row: is the body itself the likely cause (a row too big
+   * for the server's database)? Then the call ends as `body_rejected` instead of retrying like an outage.
+   */
+  suspectBody?: () => boolean;
 }
+
+/** Pages of a lost trace's lookup before the exporter stops and says it could not rule out a duplicate. */
+const MAX_LOOKUP_PAGES = 50;
+const LOOKUP_PAGE = 200;
 
 /**
  * The Nexus REST API with retries. 5xx and network failures are retried with jittered exponential
@@ -36,6 +45,9 @@ export class NexusClient {
     private readonly limiter: Limiter,
     private readonly policy: RetryPolicy,
   ) {}
+
+  /** Called once when a lost create could not be looked up to the end (a trace may be doubled). */
+  onLookupExhausted: (agent: string) => void = () => undefined;
 
   createTrace(body: CreateTraceBody, otelTraceId: string, uncertain: boolean, cancelled: Cancelled): Promise<Outcome<string>> {
     return this.call(
@@ -56,13 +68,21 @@ export class NexusClient {
     return this.call({ method: 'PATCH', path: `/api/v1/traces/${encodeURIComponent(nexusTraceId)}`, body, read: () => nexusTraceId }, cancelled);
   }
 
-  createSpan(nexusTraceId: string, body: CreateSpanBody, claimed: ReadonlySet<string>, uncertain: boolean, cancelled: Cancelled): Promise<Outcome<string>> {
+  createSpan(
+    nexusTraceId: string,
+    body: CreateSpanBody,
+    claimed: ReadonlySet<string>,
+    uncertain: boolean,
+    cancelled: Cancelled,
+    suspectBody?: () => boolean,
+  ): Promise<Outcome<string>> {
     return this.call(
       {
         method: 'POST',
         path: `/api/v1/traces/${encodeURIComponent(nexusTraceId)}/spans`,
         body,
         uncertain,
+        ...(suspectBody ? { suspectBody } : {}),
         read: (json) => stringField(json, 'span_id'),
         lookup: () => this.findSpan(nexusTraceId, body, claimed),
       },
@@ -70,27 +90,31 @@ export class NexusClient {
     );
   }
 
-  /** A trace this exporter created for `otelTraceId`, found by agent, start time and metadata. */
+  /**
+   * A trace this exporter created for `otelTraceId`: among the agent's traces that started at exactly
+   * the `started_at` text sent (the server compares times as text, so since = until = that text is an
+   * exact match), the one whose metadata carries the OTel trace id. Paged to the end of that window:
+   * a busy agent may start hundreds of traces in one millisecond.
+   */
   private async findTrace(body: CreateTraceBody, otelTraceId: string): Promise<Outcome<string | undefined>> {
-    const start = Date.parse(body.started_at);
     const query = new URLSearchParams({
       agent_id: body.agent_id,
-      since: new Date(start - 1_000).toISOString(),
-      until: new Date(start + 1_000).toISOString(),
-      limit: '200',
+      since: body.started_at,
+      until: body.started_at,
+      limit: String(LOOKUP_PAGE),
     });
-    for (let page = 0; page < 5; page += 1) {
+    for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
       const result = await this.send('GET', `/api/v1/traces?${query.toString()}`);
       if (!result.ok) return result;
       const items = Array.isArray(result.json) ? (result.json as unknown[]) : [];
       for (const item of items) {
         if (metadataTraceId(item) === otelTraceId) return { ok: true, value: stringField(item, 'id') };
       }
-      const last = items.at(-1);
-      const lastId = stringField(last, 'id');
-      if (items.length < 200 || !lastId) break;
+      const lastId = stringField(items.at(-1), 'id');
+      if (items.length < LOOKUP_PAGE || !lastId) return { ok: true, value: undefined };
       query.set('after', lastId);
     }
+    this.onLookupExhausted(body.agent_id);
     return { ok: true, value: undefined };
   }
 
@@ -104,7 +128,7 @@ export class NexusClient {
     for (const span of spans as Array<Record<string, unknown>>) {
       const id = stringField(span, 'id');
       if (!id || claimed.has(id)) continue;
-      if (span['name'] !== body.name || (span['parent_span_id'] ?? null) !== body.parent_span_id) continue;
+      if (span['name'] !== body.name || (span['parent_span_id'] ?? null) !== (body.parent_span_id ?? null)) continue;
       if (span['started_at'] === body.started_at || Date.parse(String(span['started_at'])) === start) {
         return { ok: true, value: id };
       }
@@ -115,6 +139,7 @@ export class NexusClient {
   private async call<T>(call: Call<T>, cancelled: Cancelled): Promise<Outcome<T>> {
     let uncertain = call.uncertain === true;
     let last: Failure = { kind: 'transient', message: 'not attempted' };
+    let serverErrors = 0;
     for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt += 1) {
       if (cancelled()) return { ok: false, failure: { kind: 'transient', message: 'cancelled' } };
       if (attempt > 1) await sleep(backoffMillis(attempt - 1, this.policy.retryBaseMillis));
@@ -138,6 +163,10 @@ export class NexusClient {
       last = result.failure;
       if (!isRetryable(last)) return { ok: false, failure: last };
       if (last.kind === 'unknown') uncertain = true;
+      serverErrors = last.kind === 'transient' && (last.status ?? 0) >= 500 ? serverErrors + 1 : 0;
+      if (serverErrors >= 2 && call.suspectBody?.() === true) {
+        return { ok: false, failure: { kind: 'body_rejected', message: last.message } };
+      }
     }
     // Still unknown after the last attempt: report it as such, so the next try looks first.
     return { ok: false, failure: uncertain && last.kind !== 'unknown' ? { kind: 'unknown', message: last.message } : last };

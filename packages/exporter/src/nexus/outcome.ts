@@ -8,7 +8,9 @@ export type Failure =
   | { kind: 'monthly_limit'; message: string }
   | { kind: 'not_found'; message: string }
   /** 5xx or a failure before the request left: nothing was written, a re-send is safe. */
-  | { kind: 'transient'; message: string }
+  | { kind: 'transient'; message: string; status?: number }
+  /** 5xx answered again and again to one body the server cannot store (a span row too big): not an outage. */
+  | { kind: 'body_rejected'; message: string }
   /** Timed out or reset after the request left: it may have been written. */
   | { kind: 'unknown'; message: string };
 
@@ -29,7 +31,7 @@ export function classify(result: HttpResult): { ok: true; status: number; json: 
   if (status === 404) return { ok: false, failure: { kind: 'not_found', message } };
   // Nexus's 429 is the monthly quota; any other 429 (a proxy's rate limit) is worth a retry.
   if (status === 429) return { ok: false, failure: { kind: /month/i.test(message) ? 'monthly_limit' : 'transient', message } };
-  if (status >= 500 || status === 408) return { ok: false, failure: { kind: 'transient', message } };
+  if (status >= 500 || status === 408) return { ok: false, failure: { kind: 'transient', message, status } };
   return { ok: false, failure: { kind: 'invalid', message } };
 }
 

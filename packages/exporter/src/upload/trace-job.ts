@@ -1,12 +1,13 @@
 import { isRetryable, type Cancelled, type NexusClient } from '../nexus/client.js';
 import { selectUploadable, viewOf } from './select.js';
 import { agentLimitKey, type Blocks } from './blocks.js';
+import { spanBody } from './span-body.js';
 import type { HeldRecord, TraceState } from '../assemble/trace-state.js';
 import type { TraceStore } from '../assemble/trace-store.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Reporter } from '../diag/reporter.js';
 import type { MappedSpan, MappedTrace, TraceMapper } from '../map/types.js';
-import type { CreateSpanBody, PatchTraceBody } from '../nexus/api-types.js';
+import type { PatchTraceBody } from '../nexus/api-types.js';
 import type { Failure } from '../nexus/outcome.js';
 
 export interface JobDeps {
@@ -21,15 +22,17 @@ export interface JobDeps {
   aborted: () => boolean;
   /** A flush is running: upload incomplete traces and orphans now. */
   forcing: () => boolean;
+  /** Shutdown's final flush is running: a trace still without its root will never get it. */
+  ending: () => boolean;
 }
 
 /** `deferred`: a transient failure outlasted the retries; what is left stays held for a later job. */
 export type JobResult = 'done' | 'deferred';
 
 /**
- * One upload pass over a trace: create the Nexus trace if it is not there yet (final status,
- * `ended_at`, metadata), then its spans parents-first, siblings concurrently, then a PATCH when the
- * trace's status or end changed. Every failure is settled here; nothing is thrown.
+ * One upload pass over a trace: create the Nexus trace if it is not there yet (`running`, with its
+ * final metadata), then its spans parents-first, siblings concurrently, then a PATCH with the final
+ * status and end once every span is in. Every failure is settled here; nothing is thrown.
  */
 export async function runTraceJob(trace: TraceState, deps: JobDeps): Promise<JobResult> {
   try {
@@ -86,9 +89,10 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
   if (mapped && trace.nexusTraceId === undefined) {
     const created = await createTrace(trace, mapped, agent, deps, cancelled);
     if (created !== 'created') return created;
-  } else if (mapped && mapped.header.status !== 'running') {
-    queuePatch(trace, mapped);
   }
+  // The final status goes last, after the spans: a trace cut short reads `running`, not `success`.
+  if (mapped && mapped.header.status !== 'running') queuePatch(trace, mapped);
+  if (deps.ending()) endIfRunning(trace, now);
 
   let outcome: JobResult = 'done';
   if (mapped && trace.nexusTraceId !== undefined) {
@@ -124,21 +128,18 @@ async function createTrace(trace: TraceState, mapped: MappedTrace, agent: string
     return 'done';
   }
   const { header } = mapped;
-  const body = {
-    agent_id: agent,
-    name: header.name,
-    status: header.status,
-    started_at: header.startedAt,
-    ...(header.endedAt ? { ended_at: header.endedAt } : {}),
-    metadata: header.metadata,
-  };
+  // Created `running`, whatever the outcome: an upload cut short (exit, kill, a flush deadline) must
+  // not leave a finished-looking trace with half its spans. Metadata cannot change later, so it is
+  // final now; alerts fire on the PATCH and quote its `error`.
+  const metadata = deps.ending() && header.status === 'running' ? { ...header.metadata, error: PROCESS_ENDED } : header.metadata;
+  const body = { agent_id: agent, name: header.name, status: 'running' as const, started_at: header.startedAt, metadata };
   const result = await deps.client.createTrace(body, trace.traceId, trace.createUncertain, cancelled);
   if (result.ok) {
     reporter.forget(...blocks.lifted(agent));
     trace.nexusTraceId = result.value;
     trace.createUncertain = false;
-    trace.sentStatus = header.status;
-    trace.sentEndedAt = header.endedAt;
+    trace.sentStatus = 'running';
+    trace.sentEndedAt = null;
     return 'created';
   }
   if (isRetryable(result.failure)) {
@@ -151,7 +152,17 @@ async function createTrace(trace: TraceState, mapped: MappedTrace, agent: string
   return 'done';
 }
 
-/** After a late root: the trace's final status and end, if they differ from what Nexus has. */
+/**
+ * The process is ending and the trace's root never ended here: it never will. `timeout` is the honest
+ * end (the outcome is unknown), rather than a trace left `running` forever.
+ */
+export function endIfRunning(trace: TraceState, now: number): void {
+  if (trace.nexusTraceId === undefined && trace.held.size === 0) return;
+  if ((trace.pendingPatch?.status ?? trace.sentStatus ?? 'running') !== 'running') return;
+  trace.pendingPatch = { ...trace.pendingPatch, status: 'timeout', ended_at: trace.pendingPatch?.ended_at ?? new Date(now).toISOString() };
+}
+
+/** The trace's final status and end, if they differ from what Nexus has. */
 function queuePatch(trace: TraceState, mapped: MappedTrace): void {
   const { status, endedAt } = mapped.header;
   const patch: PatchTraceBody = { ...trace.pendingPatch };
@@ -194,18 +205,15 @@ async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string
       markFailed(span);
       return;
     }
-    const body: CreateSpanBody = {
-      name: span.name,
-      status: span.status,
-      started_at: span.startedAt,
-      ...(span.endedAt ? { ended_at: span.endedAt } : {}),
-      parent_span_id: nexusParentId,
-      input: span.input,
-      output: span.output,
-      error: span.error,
-    };
+    const body = spanBody(span, nexusParentId, deps.config.maxSpanBytes);
     const uncertain = trace.uncertainSpans.has(span.localId);
-    const result = await client.createSpan(traceId, body, claimed(), uncertain, cancelled);
+    let result = await client.createSpan(traceId, body, claimed(), uncertain, cancelled, () => jsonBytes(body) > SUSPECT_BODY_BYTES);
+    if (!result.ok && result.failure.kind === 'body_rejected') {
+      // The server cannot store this row: cut it down once; if even that fails, it is this span's problem.
+      const smaller = spanBody(span, nexusParentId, SHRUNK_SPAN_BYTES);
+      deps.reporter.once('body-rejected', 'warn', `Nexus answered ${result.failure.message} twice to a span of ${jsonBytes(body)} bytes; it is sent again cut to ${SHRUNK_SPAN_BYTES} bytes (lower maxSpanBytes / NEXUS_MAX_SPAN_BYTES to avoid this).`);
+      result = await client.createSpan(traceId, smaller, claimed(), false, cancelled, () => true);
+    }
     let childParent: string | null = nexusParentId;
     if (result.ok) {
       trace.nexusSpanIds.set(span.localId, result.value);
@@ -218,6 +226,8 @@ async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string
     } else if (result.failure.kind === 'not_found') {
       gone = 'trace_not_found';
       return;
+    } else if (result.failure.kind === 'body_rejected') {
+      deps.reporter.drop('span_rejected', 1, `Nexus answered ${result.failure.message} to the span even cut to ${SHRUNK_SPAN_BYTES} bytes`);
     } else {
       settleFailure(result.failure, deps, 'a span', agent);
       deps.reporter.drop(dropReasonOf(result.failure), 1, 'refused by Nexus, as said above');
@@ -243,6 +253,18 @@ async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string
     return 'gone';
   }
   return failedSources;
+}
+
+/** What the trace's metadata says when the process ends before the trace's root span did. */
+export const PROCESS_ENDED = 'the process ended before the root span of this trace did (exporter shut down with the root still open)';
+
+/** A span body this large that keeps getting 5xx is suspected, not the server. */
+const SUSPECT_BODY_BYTES = 64 * 1024;
+/** What a suspected body is cut to for its one more try. */
+const SHRUNK_SPAN_BYTES = 16 * 1024;
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
 /** A mapper must give each span a unique local id; repeated ones are suffixed rather than merged. */
