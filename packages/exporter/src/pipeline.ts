@@ -71,6 +71,8 @@ export class NexusPipeline {
     this.store = new TraceStore(config, (reason, spans, cause) => this.reporter.drop(reason, spans, cause));
     this.transport = new HttpTransport(config.baseUrl, `Bearer ${config.apiKey}`, config.timeoutMillis, config.concurrency);
     this.client = new NexusClient(this.transport, new Limiter(config.concurrency), config);
+    this.client.onLookupExhausted = (agent) =>
+      this.reporter.once('lookup-exhausted', 'warn', `a trace of agent ${JSON.stringify(agent.slice(0, 100))} whose creation was not confirmed could not be found among the many traces that started at the same millisecond; it was created again and may appear twice in Nexus.`);
     this.deps = {
       client: this.client,
       store: this.store,
