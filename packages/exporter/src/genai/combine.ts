@@ -53,6 +53,7 @@ export const SINGLE_FIELDS = [
   'provider',
   'runStatus',
   'error',
+  'evaluation',
 ] as const satisfies ReadonlyArray<keyof SpanReading>;
 
 /**
@@ -126,6 +127,7 @@ function mergeSingleFields(combined: CombinedReading, reading: SpanReading): voi
   if (combined.provider === undefined && reading.provider !== undefined) combined.provider = reading.provider;
   if (combined.runStatus === undefined && reading.runStatus !== undefined) combined.runStatus = reading.runStatus;
   if (combined.error === undefined && reading.error !== undefined) combined.error = reading.error;
+  if (combined.evaluation === undefined && reading.evaluation !== undefined) combined.evaluation = reading.evaluation;
 }
 
 /** Appends calls not already known by id (the same call can be seen by two readers). */

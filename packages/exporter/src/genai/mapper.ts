@@ -1,7 +1,7 @@
 import { applyPrivacy, type RedactFn } from './privacy/redact.js';
 import { filterSpans, type SpanFilter } from './filter.js';
 import { isGenAi, readSpan, type CombinedReading } from './combine.js';
-import { renderInput, renderOutput } from './render.js';
+import { renderInput, renderOutput, withoutContentKeys } from './render.js';
 import { rollupMetadata } from './rollup.js';
 import { traceOutcome } from './status.js';
 import { toolCallIdsWithSpans, toolResponsesById, toolSpansOf } from './tool-spans.js';
@@ -53,7 +53,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
         const id = span.spanContext().spanId;
         if (!kept.has(id)) continue;
         const reading = readings.get(id) as CombinedReading;
-        const base = isGenAi(reading) ? mapGenAiSpan(span, reading, captureContent) : mapGenericSpan(span, UNCUT);
+        const base = isGenAi(reading) ? mapGenAiSpan(span, reading, captureContent) : mapOtherSpan(span, captureContent);
         if (parentOf.has(id)) base.parentLocalId = parentOf.get(id) ?? null;
         const folded = foldedTransport.get(id);
         if (folded) base.input = withCount(base.input, folded);
@@ -62,7 +62,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
         const tools = toolSpansOf(base, reading.toolCalls, skipToolIds, responses, captureContent);
         for (const call of reading.toolCalls) if (!call.id || !skipToolIds.has(call.id)) toolTypes.push(call.type || 'function');
         mapped.push(...tools);
-        mapped.push(...evaluationSpansOf(base, reading));
+        mapped.push(...evaluationSpansOf(base, reading, captureContent));
         if (reading.problems) warnings.push(...reading.problems);
       }
 
@@ -102,8 +102,15 @@ function mapGenAiSpan(span: ReadableSpanLike, reading: CombinedReading, captureC
   return base;
 }
 
+/** A span no reader recognised: its attributes, less the content keys while capture is off. */
+function mapOtherSpan(span: ReadableSpanLike, captureContent: boolean): MappedSpan {
+  const base = mapGenericSpan(span, UNCUT);
+  if (!captureContent) base.input = withoutContentKeys(base.input);
+  return base;
+}
+
 /** Feedback and evaluation events on a span become its children, at the event's time. */
-function evaluationSpansOf(carrier: MappedSpan, reading: CombinedReading): MappedSpan[] {
+function evaluationSpansOf(carrier: MappedSpan, reading: CombinedReading, captureContent: boolean): MappedSpan[] {
   return (reading.evaluations ?? []).map(({ evaluation, timeMillis }, index) => {
     const at = Number.isFinite(timeMillis) ? isoFromMillis(timeMillis) : carrier.endedAt ?? carrier.startedAt;
     return {
@@ -114,7 +121,7 @@ function evaluationSpansOf(carrier: MappedSpan, reading: CombinedReading): Mappe
       status: 'ok',
       startedAt: at,
       endedAt: at,
-      input: evaluationInput(evaluation),
+      input: evaluationInput(evaluation, { captureContent }),
       output: null,
       error: null,
     };

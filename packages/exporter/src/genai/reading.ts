@@ -67,6 +67,8 @@ export interface SpanReading {
   runStatus?: string;
   /** One human line, `code: message`, when the span or run failed. */
   error?: string;
+  /** This span is itself feedback or an evaluation (made from a log record): its input is rendered from it. */
+  evaluation?: import('../logs/evaluation.js').Evaluation;
   /** Feedback and evaluation events on the span, to show as child spans. */
   evaluations?: Array<{ evaluation: import('../logs/evaluation.js').Evaluation; timeMillis: number }>;
   /** What was dropped while reading, one line each, for the diag logger. */

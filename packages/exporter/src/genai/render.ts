@@ -1,16 +1,11 @@
 import { attributesToJson } from '../map/attributes.js';
 import { stripContent } from './privacy/content.js';
+import { mayPassRaw } from './privacy/content-keys.js';
+import { evaluationInput } from './read/evaluation.js';
 import type { JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
 import type { Message } from './messages/model.js';
-
-/**
- * Attribute keys that hold content (prompts, completions, tool arguments and results) in any of the
- * conventions. They are rendered as messages, or not at all: never copied as raw attributes.
- */
-const CONTENT_KEY =
-  /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.tool\.(definitions|call\.arguments|call\.result)|gen_ai\.(prompt|completion)(\.|$)|llm\.(input|output)_messages\.|llm\.tools\.|llm\.request\.functions\.|llm\.prompts|llm\.invocation_parameters|input\.value|output\.value|ai\.prompt|ai\.response\.(text|toolCalls|providerMetadata|reasoning|object)|ai\.toolCall\.(args|result)|ai\.value|ai\.values|ai\.embedding|traceloop\.entity\.(input|output)|tool\.parameters|retrieval\.documents|gen_ai\.retrieval\.(query|documents)|code\.function\.(parameter|return)\.)/;
 
 export interface RenderOptions {
   /** false: Nexus gets message structure (roles, part types, tool names) but no content. */
@@ -27,7 +22,8 @@ const VALUE_OPERATIONS = new Set(['execute_tool', 'feedback', 'evaluation']);
 
 export function renderInput(span: ReadableSpanLike, reading: CombinedReading, options: RenderOptions): JsonValue {
   if (VALUE_OPERATIONS.has(reading.operation ?? '') && !reading.inputMessages) {
-    // Feedback is not model content: the user gave it to be seen.
+    // Feedback is not model content: the user gave it to be seen. An evaluator's explanation is.
+    if (reading.evaluation) return evaluationInput(reading.evaluation, options);
     if (reading.operation !== 'execute_tool') return reading.inputValue ?? null;
     return options.captureContent ? (reading.inputValue ?? null) : null;
   }
@@ -43,7 +39,7 @@ export function renderInput(span: ReadableSpanLike, reading: CombinedReading, op
   if (messages.length > 0) input['messages'] = asJson(options.captureContent ? messages : stripContent(messages));
   if (reading.toolDefinitions !== undefined && options.captureContent) input['tools'] = reading.toolDefinitions;
   if (reading.inputValue !== undefined && messages.length === 0 && options.captureContent) input['value'] = reading.inputValue;
-  const attributes = plainAttributes(span);
+  const attributes = plainAttributes(span, options);
   if (Object.keys(attributes).length > 0) input['attributes'] = attributes;
   return Object.keys(input).length > 0 ? input : null;
 }
@@ -78,27 +74,47 @@ export function renderOutput(reading: CombinedReading, options: RenderOptions): 
 /** Keys shown elsewhere in the rendered span (usage, response id and model, request model). */
 const RENDERED_KEY = /^(gen_ai\.usage\.|gen_ai\.response\.(id|model)$|gen_ai\.request\.model$|llm\.token_count\.|llm\.usage\.|ai\.usage\.)/;
 
-/** Attributes that are not content nor rendered elsewhere: model parameters, ids, server, finish reasons… */
-export function plainAttributes(span: ReadableSpanLike): { [key: string]: JsonValue } {
+/**
+ * Attributes that are not rendered elsewhere (model parameters, ids, server, finish reasons…), minus
+ * content by the shared list: a key a reader renders is never copied raw, and no content key is
+ * copied while capture is off.
+ */
+export function plainAttributes(span: ReadableSpanLike, options: RenderOptions): { [key: string]: JsonValue } {
   const attributes = span.attributes;
   if (!attributes || typeof attributes !== 'object') return {};
   const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(attributes)) if (isPlainKey(key)) plain[key] = attributes[key];
+  for (const key of Object.keys(attributes)) if (isPlainKey(key, options.captureContent)) plain[key] = attributes[key];
   return attributesToJson(plain);
 }
 
-// The same few dozen attribute keys come back on every span: each is tested against the patterns once.
-const PLAIN_KEYS = new Map<string, boolean>();
+/**
+ * A span no reader recognised shows all its attributes as its input (`mapGenericSpan`); while
+ * capture is off, minus the content keys. Null when nothing is left.
+ */
+export function withoutContentKeys(input: JsonValue): JsonValue {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const kept: { [key: string]: JsonValue } = {};
+  let dropped = false;
+  for (const key of Object.keys(input)) {
+    if (mayPassRaw(key, false)) kept[key] = input[key] as JsonValue;
+    else dropped = true;
+  }
+  if (!dropped) return input;
+  return Object.keys(kept).length > 0 ? kept : null;
+}
+
+// The same few dozen attribute keys come back on every span: each is tested against the pattern once.
+const RENDERED_KEYS = new Map<string, boolean>();
 const MAX_CACHED_KEYS = 4096;
 
-function isPlainKey(key: string): boolean {
-  let plain = PLAIN_KEYS.get(key);
-  if (plain === undefined) {
-    plain = !CONTENT_KEY.test(key) && !RENDERED_KEY.test(key);
-    if (PLAIN_KEYS.size >= MAX_CACHED_KEYS) PLAIN_KEYS.clear();
-    PLAIN_KEYS.set(key, plain);
+function isPlainKey(key: string, captureContent: boolean): boolean {
+  let rendered = RENDERED_KEYS.get(key);
+  if (rendered === undefined) {
+    rendered = RENDERED_KEY.test(key);
+    if (RENDERED_KEYS.size >= MAX_CACHED_KEYS) RENDERED_KEYS.clear();
+    RENDERED_KEYS.set(key, rendered);
   }
-  return plain;
+  return !rendered && mayPassRaw(key, captureContent);
 }
 
 function startsWithSame(history: Message[], instructions: Message['parts']): boolean {

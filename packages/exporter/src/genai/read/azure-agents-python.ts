@@ -34,6 +34,7 @@ import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/t
 import { attributesOf, presentText } from './values.js';
 import type { IdsReading, SpanReading, SpanReader, ToolCallReading, UsageReading } from '../reading.js';
 import { toolCallsFromRunStepContent } from './tool-call-parts.js';
+import { SEMCONV } from '../privacy/content-keys.js';
 
 const SYSTEM = 'az.ai.agents';
 
@@ -59,7 +60,7 @@ export const readAzureAgentsPython: SpanReader = (span) => {
   for (const event of events) {
     if (typeof event !== 'object' || event === null || typeof event.name !== 'string') continue;
     const eventAttributes = attributesOf(event);
-    const body = eventAttributes['gen_ai.event.content'];
+    const body = eventAttributes[SEMCONV.eventContent.key];
     if (event.name === 'gen_ai.run_step.tool_calls' || event.name === 'gen_ai.assistant.message') {
       const calls = toolCallsFromRunStepContent(body);
       for (const call of calls) toolCalls.push(withStep(call, eventAttributes));

@@ -18,6 +18,7 @@ export const readEvaluations: SpanReader = (span: ReadableSpanLike): SpanReading
     if (!evaluation) return undefined;
     return {
       operation: evaluation.kind,
+      evaluation,
       inputValue: evaluationInput(evaluation),
       ...(evaluation.responseId ? { ids: { responseId: evaluation.responseId } } : {}),
     };
@@ -33,13 +34,17 @@ export const readEvaluations: SpanReader = (span: ReadableSpanLike): SpanReading
   return reading.evaluations || reading.problems ? reading : undefined;
 };
 
-/** What a feedback or evaluation span shows as its Nexus input. */
-export function evaluationInput(evaluation: Evaluation): JsonValue {
+/**
+ * What a feedback or evaluation span shows as its Nexus input. The user's comment is feedback given
+ * to be seen; the evaluator's explanation (`gen_ai.evaluation.explanation`, content in the shared
+ * list) often quotes the response it judged, so it goes while capture is off.
+ */
+export function evaluationInput(evaluation: Evaluation, options: { captureContent: boolean } = { captureContent: true }): JsonValue {
   const input: { [key: string]: JsonValue } = {};
   if (evaluation.score !== undefined) input['score'] = evaluation.score;
   if (evaluation.label !== undefined) input['label'] = evaluation.label;
   if (evaluation.comment !== undefined) input['comment'] = evaluation.comment;
-  if (evaluation.explanation !== undefined) input['explanation'] = evaluation.explanation;
+  if (evaluation.explanation !== undefined && options.captureContent) input['explanation'] = evaluation.explanation;
   if (evaluation.responseId !== undefined) input['response_id'] = evaluation.responseId;
   return input;
 }

@@ -3,6 +3,7 @@ import { isRecord } from '../messages/json.js';
 import { normalizeMessage, normalizeMessages, normalizePart } from '../messages/normalize.js';
 import type { Message, Part } from '../messages/model.js';
 import type { SpanReading } from '../reading.js';
+import { SEMCONV } from '../privacy/content-keys.js';
 
 /**
  * Message content that arrives as OTel log records correlated to a span by its span context, as
@@ -54,9 +55,9 @@ export function readLogRecords(records: readonly ReadableLogRecordLike[]): SpanR
       output.push(message);
     } else if (name === 'gen_ai.client.inference.operation.details') {
       const attributes = record.attributes ?? {};
-      input.push(...(normalizeMessages(attributes['gen_ai.input.messages']) ?? []));
-      output.push(...(normalizeMessages(attributes['gen_ai.output.messages']) ?? []));
-      const instructions = attributes['gen_ai.system_instructions'];
+      input.push(...(normalizeMessages(attributes[SEMCONV.inputMessages.key]) ?? []));
+      output.push(...(normalizeMessages(attributes[SEMCONV.outputMessages.key]) ?? []));
+      const instructions = attributes[SEMCONV.systemInstructions.key];
       if (instructions !== undefined) {
         const parts = (Array.isArray(instructions) ? instructions : [instructions]).flatMap((part) => normalizePart(part));
         if (parts.length > 0) system = parts;

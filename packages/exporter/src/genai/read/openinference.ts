@@ -45,9 +45,11 @@ import type { JsonValue } from '../../map/types.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
 import { type Fields, content, exceptionError, groupIndexed, isAttributes, keepString, text, tokens, usageReading } from './values.js';
+import { OPENINFERENCE, groupField, groupPrefix } from '../privacy/content-keys.js';
 
-const INPUT_MESSAGES = 'llm.input_messages.';
-const OUTPUT_MESSAGES = 'llm.output_messages.';
+const INPUT_MESSAGES = groupPrefix(OPENINFERENCE.inputMessages);
+const OUTPUT_MESSAGES = groupPrefix(OPENINFERENCE.outputMessages);
+const TOOLS = groupPrefix(OPENINFERENCE.tools);
 
 export const readOpenInference: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
@@ -55,7 +57,7 @@ export const readOpenInference: SpanReader = (span) => {
   const reading: SpanReading = {};
   const kind = text(attributes['openinference.span.kind'])?.toUpperCase();
 
-  const prompts = groupIndexed(attributes, 'llm.prompts.');
+  const prompts = groupIndexed(attributes, groupPrefix(OPENINFERENCE.prompts));
   const operation = operationOf(kind, attributes, promptList(attributes, prompts).length > 0);
   if (operation) reading.operation = operation;
 
@@ -69,18 +71,18 @@ export const readOpenInference: SpanReader = (span) => {
     reading.outputMessages = outputMessages;
   }
 
-  const tools = groupIndexed(attributes, 'llm.tools.')
+  const tools = groupIndexed(attributes, TOOLS)
     .map((fields) => content(fields.get('tool.json_schema')))
     .filter((tool): tool is JsonValue => tool !== undefined);
   if (tools.length > 0) reading.toolDefinitions = tools;
 
-  const output = ioValue(attributes['output.value'], attributes['output.mime_type']);
+  const output = ioValue(attributes[OPENINFERENCE.outputValue.key], attributes['output.mime_type']);
   if (!inputMessages) {
     const inputValue = readInputValue(attributes, kind, prompts);
     if (inputValue !== undefined) reading.inputValue = inputValue;
   }
   if (!outputMessages) {
-    const outputValue = output ?? readDocuments(groupIndexed(attributes, 'retrieval.documents.'));
+    const outputValue = output ?? readDocuments(groupIndexed(attributes, groupPrefix(OPENINFERENCE.retrievalDocuments)));
     if (outputValue !== undefined) reading.outputValue = outputValue;
   }
 
@@ -88,7 +90,7 @@ export const readOpenInference: SpanReader = (span) => {
   if (usage) reading.usage = usage;
 
   const modelName = text(attributes['llm.model_name']);
-  const invocation = parseMaybeJson(attributes['llm.invocation_parameters']);
+  const invocation = parseMaybeJson(attributes[OPENINFERENCE.invocationParameters.key]);
   const requestModel =
     text(attributes['llm.request.model_name']) ??
     (isRecord(invocation) ? text(invocation['model']) : undefined) ??
@@ -112,11 +114,11 @@ function isOpenInferenceKey(key: string): boolean {
   return (
     key === 'openinference.span.kind' ||
     key === 'llm.model_name' ||
-    key === 'llm.invocation_parameters' ||
+    key === OPENINFERENCE.invocationParameters.key ||
     key.startsWith(INPUT_MESSAGES) ||
     key.startsWith(OUTPUT_MESSAGES) ||
     key.startsWith('llm.token_count.') ||
-    key.startsWith('llm.tools.')
+    key.startsWith(TOOLS)
   );
 }
 
@@ -232,17 +234,17 @@ function imagePart(url: string): Part {
 }
 
 function readInputValue(attributes: Attributes, kind: string | undefined, prompts: Fields[]): JsonValue | undefined {
-  const value = ioValue(attributes['input.value'], attributes['input.mime_type']);
+  const value = ioValue(attributes[OPENINFERENCE.inputValue.key], attributes['input.mime_type']);
   if (value !== undefined) return value;
   if (kind === 'TOOL') {
     // The OpenInference Vercel/BeeAI processors copy the call arguments here.
-    const parameters = content(attributes['tool.parameters'], parseDeep);
+    const parameters = content(attributes[OPENINFERENCE.toolParameters.key], parseDeep);
     if (parameters !== undefined) return parameters;
   }
   const promptTexts = promptList(attributes, prompts);
   if (promptTexts.length > 0) return promptTexts.length === 1 ? (promptTexts[0] as JsonValue) : promptTexts;
-  const embedded = groupIndexed(attributes, 'embedding.embeddings.')
-    .map((fields) => content(fields.get('embedding.text'), keepString))
+  const embedded = groupIndexed(attributes, groupPrefix(OPENINFERENCE.embeddingText))
+    .map((fields) => content(fields.get(groupField(OPENINFERENCE.embeddingText)), keepString))
     .filter((item): item is JsonValue => item !== undefined);
   if (embedded.length > 0) return embedded.length === 1 ? (embedded[0] as JsonValue) : embedded;
   return undefined;
@@ -250,7 +252,7 @@ function readInputValue(attributes: Attributes, kind: string | undefined, prompt
 
 /** Completions API prompts: a `llm.prompts` string array, or flattened `llm.prompts.{i}[.prompt.text]`. */
 function promptList(attributes: Attributes, prompts: Fields[]): JsonValue[] {
-  const list = attributes['llm.prompts'];
+  const list = attributes[OPENINFERENCE.prompts.key];
   const values = Array.isArray(list) ? list : prompts.map((fields) => fields.get('') ?? fields.get('prompt.text'));
   return values.map((prompt) => content(prompt, keepString)).filter((prompt): prompt is JsonValue => prompt !== undefined);
 }

@@ -45,10 +45,11 @@ import type { JsonValue } from '../../map/types.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
 import { type Fields, content, exceptionError, groupIndexed, isAttributes, text, tokens, usageReading } from './values.js';
+import { OPENLLMETRY, groupPrefix } from '../privacy/content-keys.js';
 
-const PROMPT = 'gen_ai.prompt.';
-const COMPLETION = 'gen_ai.completion.';
-const FUNCTIONS = 'llm.request.functions.';
+const PROMPT = groupPrefix(OPENLLMETRY.prompts);
+const COMPLETION = groupPrefix(OPENLLMETRY.completions);
+const FUNCTIONS = groupPrefix(OPENLLMETRY.functions);
 
 export const readOpenLLMetry: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
@@ -67,9 +68,9 @@ export const readOpenLLMetry: SpanReader = (span) => {
   const definitions = readFunctions(groupIndexed(attributes, FUNCTIONS));
   if (definitions) reading.toolDefinitions = definitions;
 
-  const inputValue = readEntityInput(attributes['traceloop.entity.input']);
+  const inputValue = readEntityInput(attributes[OPENLLMETRY.entityInput.key]);
   if (inputValue !== undefined) reading.inputValue = inputValue;
-  const outputValue = content(attributes['traceloop.entity.output']);
+  const outputValue = content(attributes[OPENLLMETRY.entityOutput.key]);
   if (outputValue !== undefined) reading.outputValue = outputValue;
 
   const usage = readUsage(attributes);
@@ -92,12 +93,18 @@ export const readOpenLLMetry: SpanReader = (span) => {
 
 function isTraceloopKey(key: string): boolean {
   return (
-    /^gen_ai\.(prompt|completion)\.\d+\./.test(key) ||
+    isIndexedField(key, PROMPT) ||
+    isIndexedField(key, COMPLETION) ||
     key === 'llm.request.type' ||
     key === 'llm.usage.total_tokens' ||
     key.startsWith(FUNCTIONS) ||
     key.startsWith('traceloop.')
   );
+}
+
+/** `{prefix}{i}.{field}`: only Traceloop writes prompts and completions this way. */
+function isIndexedField(key: string, prefix: string): boolean {
+  return key.startsWith(prefix) && /^\d+\./.test(key.slice(prefix.length));
 }
 
 const REQUEST_TYPES: Record<string, string> = {

@@ -39,6 +39,7 @@ import type { JsonValue } from '../../map/types.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
 import { isAttributes, text, tokens, usageReading } from './values.js';
+import { SEMCONV } from '../privacy/content-keys.js';
 
 export const readSemconv: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
@@ -56,22 +57,22 @@ export const readSemconv: SpanReader = (span) => {
     reading.name = `execute_tool ${toolName}`;
   }
 
-  const instructions = readInstructions(attributes['gen_ai.system_instructions']);
+  const instructions = readInstructions(attributes[SEMCONV.systemInstructions.key]);
   if (instructions) reading.systemInstructions = instructions;
 
-  const input = readMessages(attributes['gen_ai.input.messages'] ?? attributes['gen_ai.prompt'], 'user');
+  const input = readMessages(attributes[SEMCONV.inputMessages.key] ?? attributes[SEMCONV.prompt.key], 'user');
   if (input.messages) reading.inputMessages = input.messages;
-  const output = readMessages(attributes['gen_ai.output.messages'] ?? attributes['gen_ai.completion'], 'assistant');
+  const output = readMessages(attributes[SEMCONV.outputMessages.key] ?? attributes[SEMCONV.completion.key], 'assistant');
   if (output.messages) reading.outputMessages = output.messages;
 
-  const definitions = content(attributes['gen_ai.tool.definitions'], parseMaybeJson);
+  const definitions = content(attributes[SEMCONV.toolDefinitions.key], parseMaybeJson);
   if (definitions !== undefined) reading.toolDefinitions = definitions;
 
   // Tool arguments/results are often encoded twice (`"\"rainy\""`, arguments as a JSON string in JSON).
-  const args = content(attributes['gen_ai.tool.call.arguments'], parseDeep);
+  const args = content(attributes[SEMCONV.toolCallArguments.key], parseDeep);
   const inputValue = args !== undefined ? args : input.raw;
   if (inputValue !== undefined) reading.inputValue = inputValue;
-  const result = content(attributes['gen_ai.tool.call.result'], parseDeep);
+  const result = content(attributes[SEMCONV.toolCallResult.key], parseDeep);
   const outputValue = result !== undefined ? result : output.raw;
   if (outputValue !== undefined) reading.outputValue = outputValue;
 

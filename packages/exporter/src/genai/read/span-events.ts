@@ -25,6 +25,7 @@ import type { JsonValue } from '../../map/types.js';
 import type { SpanEventLike } from '../../otel/types.js';
 import type { SpanReader, SpanReading } from '../reading.js';
 import { cleanMessages } from './semconv.js';
+import { SEMCONV } from '../privacy/content-keys.js';
 
 const MESSAGE_EVENTS: Readonly<Record<string, string>> = {
   'gen_ai.system.message': 'system',
@@ -47,18 +48,18 @@ export const readSpanEvents: SpanReader = (span) => {
     const role = MESSAGE_EVENTS[event.name];
     if (role !== undefined) {
       recognised = true;
-      const message = bodyMessage(attributes['gen_ai.event.content'], role);
+      const message = bodyMessage(attributes[SEMCONV.eventContent.key], role);
       if (message) input.push(message);
     } else if (event.name === 'gen_ai.choice') {
       recognised = true;
-      const message = choiceMessage(attributes['gen_ai.event.content']);
+      const message = choiceMessage(attributes[SEMCONV.eventContent.key]);
       if (message) output.push(message);
     } else if (event.name === 'gen_ai.content.prompt') {
       recognised = true;
-      collect(attributes['gen_ai.prompt'], 'user', input, rawInput);
+      collect(attributes[SEMCONV.prompt.key], 'user', input, rawInput);
     } else if (event.name === 'gen_ai.content.completion') {
       recognised = true;
-      collect(attributes['gen_ai.completion'], 'assistant', output, rawOutput);
+      collect(attributes[SEMCONV.completion.key], 'assistant', output, rawOutput);
     }
   }
   if (!recognised) return undefined;

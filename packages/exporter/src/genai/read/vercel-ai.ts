@@ -51,6 +51,7 @@ import type { JsonValue } from '../../map/types.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
 import { content, exceptionError, isAttributes, keepString, text } from './values.js';
+import { VERCEL_AI } from '../privacy/content-keys.js';
 
 export const readVercelAi: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
@@ -64,29 +65,29 @@ export const readVercelAi: SpanReader = (span) => {
   const toolName = text(attributes['ai.toolCall.name']);
   if (isToolCall && toolName) reading.name = `execute_tool ${toolName}`;
 
-  const prompt = parseMaybeJson(attributes['ai.prompt']);
+  const prompt = parseMaybeJson(attributes[VERCEL_AI.prompt.key]);
   const promptRecord = isRecord(prompt) ? prompt : undefined;
   const system = promptRecord ? systemParts(promptRecord['system']) : [];
   if (system.length > 0) reading.systemInstructions = system;
 
-  const inputMessages = readInput(attributes['ai.prompt.messages'], promptRecord);
+  const inputMessages = readInput(attributes[VERCEL_AI.promptMessages.key], promptRecord);
   if (inputMessages) reading.inputMessages = inputMessages;
   const outputMessages = readOutput(attributes);
   if (outputMessages) reading.outputMessages = outputMessages;
 
-  const tools = readTools(attributes['ai.prompt.tools']);
+  const tools = readTools(attributes[VERCEL_AI.promptTools.key]);
   if (tools) reading.toolDefinitions = tools;
 
   const inputValue =
-    content(attributes['ai.toolCall.args'], parseDeep) ??
-    content(attributes['ai.value']) ??
-    list(attributes['ai.values']) ??
-    list(attributes['ai.documents']) ??
+    content(attributes[VERCEL_AI.toolCallArgs.key], parseDeep) ??
+    content(attributes[VERCEL_AI.value.key]) ??
+    list(attributes[VERCEL_AI.values.key]) ??
+    list(attributes[VERCEL_AI.documents.key]) ??
     // `ai.prompt` cut short by a length limit: keep the raw text rather than nothing.
     (typeof prompt === 'string' && !inputMessages ? content(prompt) : undefined);
   if (inputValue !== undefined) reading.inputValue = inputValue;
   const outputValue =
-    content(attributes['ai.toolCall.result'], parseDeep) ?? content(attributes['ai.response.object']) ?? list(attributes['ai.ranking']);
+    content(attributes[VERCEL_AI.toolCallResult.key], parseDeep) ?? content(attributes[VERCEL_AI.responseObject.key]) ?? list(attributes[VERCEL_AI.ranking.key]);
   if (outputValue !== undefined) reading.outputValue = outputValue;
 
   const usage = readUsage(attributes);
@@ -190,11 +191,11 @@ function systemParts(value: JsonValue | undefined): Part[] {
 
 function readOutput(attributes: Attributes): Message[] | undefined {
   const parts: Part[] = [];
-  const reasoning = content(attributes['ai.response.reasoning'], keepString);
+  const reasoning = content(attributes[VERCEL_AI.responseReasoning.key], keepString);
   if (typeof reasoning === 'string') parts.push({ type: 'reasoning', content: reasoning });
-  const responseText = content(attributes['ai.response.text'], keepString);
+  const responseText = content(attributes[VERCEL_AI.responseText.key], keepString);
   if (typeof responseText === 'string') parts.push({ type: 'text', content: responseText });
-  const calls = parseMaybeJson(attributes['ai.response.toolCalls']);
+  const calls = parseMaybeJson(attributes[VERCEL_AI.responseToolCalls.key]);
   if (Array.isArray(calls)) {
     for (const call of calls) {
       if (!isRecord(call)) continue;
@@ -206,7 +207,7 @@ function readOutput(attributes: Attributes): Message[] | undefined {
       });
     }
   }
-  const files = parseMaybeJson(attributes['ai.response.files']);
+  const files = parseMaybeJson(attributes[VERCEL_AI.responseFiles.key]);
   if (Array.isArray(files)) parts.push(...files.flatMap((file) => aiPart(file)));
   if (parts.length === 0) return undefined;
   const out: Message = { role: 'assistant', parts };
