@@ -218,6 +218,24 @@ describe.concurrent('env-only: node --import @nexus-otel/exporter/register, conf
     expect(tracesOf(key).map((t) => t.name)).toEqual(['chat gpt-4o-mini']);
   });
 
+  it('SIGTERM in the middle of a run (its root span open): the trace is ended as `timeout`, saying why, not left `running`', async () => {
+    const key = generateKey();
+    const run = await runApp(['--import', REGISTER, 'test/fixtures/root-open-until-sigterm.js'], {
+      cwd: EXAMPLE,
+      env: envFor(key, { OTEL_TRACES_EXPORTER: 'nexus' }),
+      onStdout: (text, signal) => {
+        if (text.includes('waiting for SIGTERM')) signal('SIGTERM');
+      },
+    });
+    expect(run.stdout).toContain(`agent: ${STUB_ANSWER}`);
+    expect(run.signal).toBe('SIGTERM');
+    expect(run.lines).toEqual([]);
+    const traces = tracesOf(key);
+    expect(traces.map((t) => [t.name, t.status])).toEqual([['chat gpt-4o-mini', 'timeout']]);
+    expect(traces[0]!.endedAt).toMatch(/Z$/);
+    expect(metadataOf(traces[0]!)['error']).toMatch(/^the process ended before the root span of this trace did/);
+  });
+
   it('@opentelemetry/sdk-node not installed where the app is: one line saying what to install, the app runs on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'env-only-no-sdk-'));
     try {

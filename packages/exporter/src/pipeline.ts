@@ -48,6 +48,8 @@ export class NexusPipeline {
   private pauseUntil = 0;
   private deferrals = 0;
   private flushing = 0;
+  /** Flushes that also upload traces whose root has not ended (as `running`). */
+  private incompleteFlushes = 0;
   private aborted = false;
   /** Shutdown's final flush: traces whose root is still open are ended as `timeout`. */
   private ending = false;
@@ -94,7 +96,7 @@ export class NexusPipeline {
       config,
       now: Date.now,
       aborted: () => this.aborted,
-      forcing: () => this.flushing > 0,
+      forcing: () => this.incompleteFlushes > 0,
       ending: () => this.ending,
     };
     const tick = Math.min(1_000, Math.max(25, Math.floor(Math.min(config.maxTraceWaitMillis / 4, config.logWaitMillis / 2 || Infinity))));
@@ -148,11 +150,15 @@ export class NexusPipeline {
     }
   }
 
-  /** Uploads everything held, incomplete traces included (as `running`), and waits for it, up to `flushTimeoutMillis`. */
-  async forceFlush(final = false): Promise<void> {
+  /**
+   * Uploads everything held, incomplete traces included (as `running`) unless `incomplete` is false,
+   * and waits for it, up to `flushTimeoutMillis`.
+   */
+  async forceFlush(final = false, incomplete = true): Promise<void> {
     if (!this.store || !this.config) return;
     const deadline = Date.now() + this.config.flushTimeoutMillis;
     this.flushing += 1;
+    if (incomplete) this.incompleteFlushes += 1;
     try {
       this.pauseUntil = 0;
       // Only at the end does feedback on a response not seen yet stop waiting: before that, the
@@ -165,13 +171,19 @@ export class NexusPipeline {
       this.reporter.once('flush-error', 'error', `forceFlush failed unexpectedly: ${String(error).slice(0, 300)}`);
     } finally {
       this.flushing -= 1;
+      if (incomplete) this.incompleteFlushes -= 1;
     }
   }
 
-  /** One exporter is done: flush; when it was the last user, stop and release sockets and timers. */
+  /**
+   * One exporter is done: flush what is complete; when it was the last user, stop and release
+   * sockets and timers. Traces whose root is still open wait for the last user's shutdown: an SDK
+   * shuts its span and log exporters down together, and only that final flush may say that the
+   * process ended before their root did.
+   */
   async release(): Promise<void> {
     this.users -= 1;
-    if (this.users > 0) return this.forceFlush();
+    if (this.users > 0) return this.forceFlush(false, false);
     return this.shutdown();
   }
 
@@ -261,7 +273,7 @@ export class NexusPipeline {
   private isReady(trace: TraceState, now: number): boolean {
     const config = this.config as ResolvedConfig;
     if (trace.held.size === 0) return trace.pendingPatch !== undefined;
-    if (trace.nexusTraceId === undefined && !trace.rootSeen && !trace.forced && this.flushing === 0) {
+    if (trace.nexusTraceId === undefined && !trace.rootSeen && !trace.forced && this.incompleteFlushes === 0) {
       if (now - trace.firstSeen < config.maxTraceWaitMillis) return false;
       trace.forced = true;
     }
@@ -270,7 +282,7 @@ export class NexusPipeline {
       return false;
     }
     const wasForced = trace.forced;
-    if (this.flushing > 0) trace.forced = true;
+    if (this.incompleteFlushes > 0) trace.forced = true;
     const ready = selectUploadable(trace, now, config.maxTraceWaitMillis).length > 0 || trace.pendingPatch !== undefined;
     trace.forced = wasForced;
     return ready;

@@ -19,4 +19,13 @@ export class NexusLogRecordExporter extends PipelineExporter<ReadableLogRecordLi
   protected accept(records: readonly ReadableLogRecordLike[]): void {
     this.pipeline.acceptLogs(records);
   }
+
+  /**
+   * Uploads what the records completed, and waits for it. Traces whose root has not ended are left
+   * to the span exporter: the SDK's log processor flushes its exporter on shutdown while the span
+   * exporter still runs, and a trace created then could not say the process ended before its root.
+   */
+  override forceFlush(): Promise<void> {
+    return this.pipeline.forceFlush(false, false);
+  }
 }
