@@ -7,7 +7,7 @@ import type { RandomFaultOptions } from './faults.js';
 import { generateKey, type KeyConfig } from './keys.js';
 import { startNexusLocal, type NexusLocal } from './server.js';
 
-export const USAGE = `Usage: nexus-otel-local [--port N] [--host H] [--key K]... [--free] [--latency MS]
+export const USAGE = `Usage: nexus-otel-local [--port N] [--host H] [--key K]... [--free] [--latency MS] [--lenient]
                         [--fail-rate P] [--fail-status N] [--reset-rate P] [--drop-response-rate P] [--seed N]
 
   --port N                 port to listen on (default 0: any free port)
@@ -15,6 +15,7 @@ export const USAGE = `Usage: nexus-otel-local [--port N] [--host H] [--key K]...
   --key K                  accept this API key (repeatable); without it a key is generated and printed
   --free                   put the key(s) on the free plan (1 agent, 1000 traces per UTC month)
   --latency MS             added latency per request, in milliseconds (default 0)
+  --lenient                not the real server's quirks: JSON null stays null, NUL is refused, … (strict: false)
 
   Random faults (seeded; the three rates are probabilities 0-1 that add up to at most 1):
   --fail-rate P            answer this share of requests with --fail-status
@@ -31,6 +32,8 @@ export interface CliOptions {
   keys: string[];
   free: boolean;
   latencyMs: number;
+  /** false with --lenient: startNexusLocal's `strict`. */
+  strict: boolean;
   /** Random faults armed at start, or null. */
   random: RandomFaultOptions | null;
 }
@@ -106,6 +109,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       key: { type: 'string', multiple: true },
       free: { type: 'boolean', default: false },
       latency: { type: 'string' },
+      lenient: { type: 'boolean', default: false },
       'fail-rate': { type: 'string' },
       'fail-status': { type: 'string' },
       'reset-rate': { type: 'string' },
@@ -125,6 +129,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     keys: values.key ?? [],
     free: values.free ?? false,
     latencyMs,
+    strict: !(values.lenient ?? false),
     random: readRandomFlags(values),
   };
 }
@@ -138,6 +143,7 @@ export async function runCli(options: CliOptions, print: (line: string) => void 
     port: options.port,
     host: options.host,
     latencyMs: options.latencyMs,
+    strict: options.strict,
     keys: Object.fromEntries(keys.map((key) => [key, { plan }])),
   });
   if (options.random) local.faults.random(options.random);
@@ -146,6 +152,7 @@ export async function runCli(options: CliOptions, print: (line: string) => void 
   print(`  REST ${local.url}/api/v1   OTLP ${local.url}/v1/traces`);
   print(`  faults: POST ${local.url}/_local/faults   stats: GET ${local.url}/_local/stats`);
   if (options.random) print(`  random faults: ${describeRandom(options.random)}`);
+  if (!options.strict) print("  lenient mode: this server's older reading of the API, not the real server's quirks");
   print(`  trace view: ${local.viewUrl()}`);
   return local;
 }

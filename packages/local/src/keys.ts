@@ -63,10 +63,14 @@ export class KeyRegistry {
   }
 }
 
-/** `Authorization: Bearer <key>`; the scheme is case-sensitive, exactly one space. */
-export function bearerToken(header: string | undefined): string | null {
+/**
+ * `Authorization: Bearer <key>`; the scheme is case-sensitive. Strict: the real server trims what
+ * follows `Bearer `, so `Bearer  <key>` (two spaces) works too. Lenient: exactly one space.
+ */
+export function bearerToken(header: string | undefined, strict: boolean): string | null {
   if (header === undefined || !header.startsWith('Bearer ')) return null;
-  const token = header.slice('Bearer '.length);
+  const rest = header.slice('Bearer '.length);
+  const token = strict ? rest.trim() : rest;
   return token.length > 0 ? token : null;
 }
 
@@ -77,21 +81,16 @@ export interface PlanUsage {
 }
 
 /**
- * The free plan's refusals. The agent check comes first (assumption: the doc gives no order),
- * and an agent that already exists stays usable even if the key now has more than one.
+ * The free plan's refusals. An agent that already exists stays usable even if the key now has
+ * more than one. Strict: the monthly check comes first, as on the real server (it counts before it
+ * looks the agent up), so a new agent name at the limit is a 429. Lenient: the agent check first.
  */
-export function planRefusal(plan: Plan, usage: PlanUsage, freeTraceLimit: number): Reply | null {
+export function planRefusal(plan: Plan, usage: PlanUsage, freeTraceLimit: number, strict: boolean): Reply | null {
   if (plan !== 'free') return null;
-  if (!usage.agentExists && usage.agentCount >= 1) {
-    return json(403, { error: 'Free plan limited to 1 agent', upgrade_url: UPGRADE_URL });
-  }
-  if (usage.tracesThisMonth >= freeTraceLimit) {
-    return json(429, {
-      error: 'Monthly trace limit reached',
-      limit: freeTraceLimit,
-      current: usage.tracesThisMonth,
-      upgrade_url: UPGRADE_URL,
-    });
-  }
-  return null;
+  const monthly =
+    usage.tracesThisMonth >= freeTraceLimit
+      ? json(429, { error: 'Monthly trace limit reached', limit: freeTraceLimit, current: usage.tracesThisMonth, upgrade_url: UPGRADE_URL })
+      : null;
+  const agent = !usage.agentExists && usage.agentCount >= 1 ? json(403, { error: 'Free plan limited to 1 agent', upgrade_url: UPGRADE_URL }) : null;
+  return strict ? (monthly ?? agent) : (agent ?? monthly);
 }

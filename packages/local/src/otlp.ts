@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { invalidApiKey, json, type Reply } from './reply.js';
 import { authenticateBearer, createTraceWithinPlan, type ApiContext, type Caller } from './rest.js';
 import type { NewSpan, NewTrace } from './store.js';
-import { parseJsonObject, validationFailed, type FieldErrors, type JsonObject } from './validate.js';
+import { parseRequestBody, validationFailed, type FieldErrors, type JsonObject } from './validate.js';
 
 export interface PlannedSpan {
   id: string;
@@ -196,8 +196,8 @@ export function planOtlp(body: JsonObject, now: Date): OtlpPlan {
         startedAt: nanosToIso(span.source.startTimeUnixNano) ?? now.toISOString(),
         endedAt: nanosToIso(span.source.endTimeUnixNano),
         parentSpanId: span.parentSpanId === '' ? null : (ids.get(span.parentSpanId) ?? null),
-        input: attributesToStrings(span.source.attributes),
-        output: null,
+        inputText: JSON.stringify(attributesToStrings(span.source.attributes)),
+        outputText: null,
         error: statusMessage(span.source.status),
       },
     });
@@ -210,7 +210,7 @@ export function planOtlp(body: JsonObject, now: Date): OtlpPlan {
         status: rootSpan.span.status === 'error' ? 'error' : 'success',
         startedAt: rootSpan.span.startedAt,
         endedAt: rootSpan.span.endedAt,
-        metadata: attributesToStrings(root.raw.source.attributes),
+        metadataText: JSON.stringify(attributesToStrings(root.raw.source.attributes)),
       },
       spans,
     });
@@ -219,13 +219,13 @@ export function planOtlp(body: JsonObject, now: Date): OtlpPlan {
 }
 
 /** x-api-key first, then `Authorization: Bearer` (both work on this route only). */
-function otlpCaller(ctx: ApiContext, headers: IncomingHttpHeaders): Caller | null {
+export function otlpCaller(ctx: ApiContext, headers: IncomingHttpHeaders): Caller | null {
   const apiKey = headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey.length > 0) {
     const plan = ctx.keys.resolve(apiKey);
     return plan === null ? null : { key: apiKey, plan };
   }
-  return authenticateBearer(ctx.keys, headers.authorization);
+  return authenticateBearer(ctx.keys, headers.authorization, ctx.strict);
 }
 
 /**
@@ -235,7 +235,7 @@ function otlpCaller(ctx: ApiContext, headers: IncomingHttpHeaders): Caller | nul
 export function handleOtlp(ctx: ApiContext, headers: IncomingHttpHeaders, rawBody: string): Reply {
   const caller = otlpCaller(ctx, headers);
   if (!caller) return invalidApiKey();
-  const parsed = parseJsonObject(rawBody);
+  const parsed = parseRequestBody(rawBody, ctx.strict);
   if (!parsed.ok) return parsed.reply;
   const plan = planOtlp(parsed.value, ctx.now());
   if (!plan.ok) return validationFailed(plan.fields);

@@ -4,11 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin, isLoopback, type AdminContext } from './admin.js';
 import { FaultQueue, type Fault, type FaultKind, type Faults, type OutageMode } from './faults.js';
 import { DEFAULT_FREE_TRACE_LIMIT, KeyRegistry, type KeyConfig } from './keys.js';
-import { handleOtlp } from './otlp.js';
+import { handleOtlp, otlpCaller } from './otlp.js';
 import { invalidApiKey, json, notFoundPage, text, type Reply } from './reply.js';
 import { addSpan, authenticateBearer, createTrace, getTrace, listTraces, patchTrace, type ApiContext, type Caller } from './rest.js';
 import { Store, type StoredTrace } from './store.js';
-import { decodeBody } from './validate.js';
+import { decodeBody, decodeBodyLikeFetch } from './validate.js';
 import { forbidden } from './view/layout.js';
 import { viewRoute } from './view/routes.js';
 import { viewUrl } from './view/url.js';
@@ -26,6 +26,12 @@ export interface NexusLocalOptions {
   metadataAs?: 'json' | 'text';
   now?: () => Date;
   freeTraceLimit?: number;
+  /**
+   * Default true: behave like the real (open-source) Nexus server, quirks included (JSON null
+   * stored as the text "null", NUL stored, 429 before 403, text-ordered list, …; see README).
+   * false: this server's older, lenient reading of the docs, for a test that depends on it.
+   */
+  strict?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -75,10 +81,7 @@ function pathId(segment: string): string {
   }
 }
 
-/**
- * Routes are matched before auth, so an unknown route is an HTML 404 even without a key
- * (assumption). Trailing slashes are not normalised: /api/v1/traces/ is unknown.
- */
+/** Trailing slashes are not normalised: /api/v1/traces/ is unknown. */
 function restRoute(method: string, pathname: string): RestHandler | null {
   if (pathname === '/api/v1/traces') {
     if (method === 'POST') return (ctx, caller, r) => createTrace(ctx, caller, r.body);
@@ -99,21 +102,30 @@ function restRoute(method: string, pathname: string): RestHandler | null {
   return null;
 }
 
+/**
+ * An unknown route or method. Strict: under /api/ and /v1/ the real server's key check is
+ * middleware that runs before routing, so without a valid key it is a 401 (JSON), with one the
+ * HTML 404. Lenient: always the HTML 404 (routes matched before auth).
+ */
+function unknownRoute(ctx: ApiContext, pathname: string, headers: IncomingHttpHeaders): Reply {
+  if (ctx.strict && pathname.startsWith('/api/') && !authenticateBearer(ctx.keys, headers.authorization, true)) return invalidApiKey();
+  if (ctx.strict && pathname.startsWith('/v1/') && !otlpCaller(ctx, headers)) return invalidApiKey();
+  return notFoundPage();
+}
+
 function dispatch(ctx: ApiContext, method: string, pathname: string, request: RequestData): Reply {
-  if (pathname === '/v1/traces') {
-    return method === 'POST' ? handleOtlp(ctx, request.headers, request.body) : notFoundPage();
-  }
+  if (pathname === '/v1/traces' && method === 'POST') return handleOtlp(ctx, request.headers, request.body);
   const handler = restRoute(method, pathname);
-  if (!handler) return notFoundPage();
-  const caller = authenticateBearer(ctx.keys, request.headers.authorization);
+  if (!handler) return unknownRoute(ctx, pathname, request.headers);
+  const caller = authenticateBearer(ctx.keys, request.headers.authorization, ctx.strict);
   return caller ? handler(ctx, caller, request) : invalidApiKey();
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, decode: (bytes: Buffer) => string = decodeBody): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(decodeBody(Buffer.concat(chunks))));
+    req.on('end', () => resolve(decode(Buffer.concat(chunks))));
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('request aborted'));
@@ -144,7 +156,8 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
   let serviceQueue: Promise<void> = Promise.resolve();
   checkNonNegative('freeTraceLimit', freeTraceLimit);
 
-  const store = new Store();
+  const strict = options.strict ?? true;
+  const store = new Store({ strict });
   const keys = new KeyRegistry(options.keys);
   // Assigned below, once the server exists; faults.down()/up() are only callable after that.
   let setOutage: (mode: OutageMode | null) => Promise<void> = () => Promise.reject(new Error('not started'));
@@ -155,6 +168,7 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
     now: options.now ?? ((): Date => new Date()),
     freeTraceLimit,
     metadataAs: options.metadataAs ?? 'json',
+    strict,
   };
 
   const log: RequestLogEntry[] = [];
@@ -251,7 +265,8 @@ export async function startNexusLocal(options: NexusLocalOptions = {}): Promise<
       return;
     }
 
-    const body = await readBody(req);
+    // Strict: decoded as the real server's runtime does (bad bytes become U+FFFD and are stored).
+    const body = await readBody(req, strict ? decodeBodyLikeFetch : decodeBody);
     await sleep(baseLatency + faults.latencyMs);
     if (serviceTime > 0) {
       const turn = serviceQueue.then(() => sleep(serviceTime));

@@ -1,7 +1,11 @@
-// The in-memory "database": agents, traces and spans per API key, plus the row-size limit.
+// The in-memory "database": agents, traces and spans per API key, kept as the text the real server
+// stores (JSON fields as JSON text, the span error through String()); answers are read from it.
 import { randomUUID } from 'node:crypto';
 import type { PlanUsage } from './keys.js';
-import { compareInstants, compareText, parseInstant, utcMonthWindow } from './time.js';
+import { inTimeRange, newestFirst } from './order.js';
+import { REAL_ROW_LIMIT_BYTES, ROW_LIMIT_BYTES, checkRow } from './row-limit.js';
+import { jsonAnswer } from './stored-text.js';
+import { compareText, utcMonthWindow } from './time.js';
 import type { SpanStatus, TraceStatus } from './validate.js';
 
 export interface StoredSpan {
@@ -12,8 +16,13 @@ export interface StoredSpan {
   status: 'ok' | 'error';
   startedAt: string;
   endedAt: string | null;
+  /** The stored JSON text, or null when the field was absent (strict: JSON null is the text "null"). */
+  inputText: string | null;
+  outputText: string | null;
+  /** What GET answers: the stored text parsed, null for no text. */
   input: unknown;
   output: unknown;
+  /** As stored and answered (strict: an `error: null` is the string "null"). */
   error: string | null;
   createdAt: number;
 }
@@ -26,7 +35,9 @@ export interface StoredTrace {
   status: 'running' | 'success' | 'error' | 'timeout';
   startedAt: string;
   endedAt: string | null;
+  /** The stored JSON text, or null when absent (strict: `metadata: null` is the text "null"). */
   metadataText: string | null;
+  /** What GET answers: the stored text parsed. */
   metadata: unknown;
   createdAt: number;
   spans: StoredSpan[];
@@ -38,8 +49,8 @@ export interface NewTrace {
   status: TraceStatus;
   startedAt: string;
   endedAt: string | null;
-  /** Any JSON; undefined and null are both stored as no metadata. */
-  metadata: unknown;
+  /** As it is to be stored (see stored-text.ts). */
+  metadataText: string | null;
 }
 
 export interface NewSpan {
@@ -48,8 +59,9 @@ export interface NewSpan {
   startedAt: string;
   endedAt: string | null;
   parentSpanId: string | null;
-  input: unknown;
-  output: unknown;
+  /** As they are to be stored (see stored-text.ts). */
+  inputText: string | null;
+  outputText: string | null;
   error: string | null;
 }
 
@@ -62,24 +74,16 @@ export interface ListQuery {
   after?: string;
 }
 
-/**
- * The hosted database refuses rows from about 2.2 MB (1–2 MB inputs are stored). We refuse a row
- * whose text columns exceed 2 MiB (assumption: the exact threshold is not documented).
- */
-export const ROW_LIMIT_BYTES = 2 * 1024 * 1024;
-
-export class RowTooLargeError extends Error {
-  constructor(bytes: number) {
-    super(`row of ${bytes} bytes exceeds ${ROW_LIMIT_BYTES}`);
-    this.name = 'RowTooLargeError';
-  }
+export interface StoreOptions {
+  /** The real server's row limit, list order and time filters (see server.ts `strict`). */
+  strict: boolean;
 }
 
-interface SpanRecord extends StoredSpan {
+interface SpanRecord extends Omit<StoredSpan, 'input' | 'output'> {
   seq: number;
 }
 
-interface TraceRecord extends Omit<StoredTrace, 'spans'> {
+interface TraceRecord extends Omit<StoredTrace, 'spans' | 'metadata'> {
   seq: number;
   spans: SpanRecord[];
 }
@@ -87,34 +91,6 @@ interface TraceRecord extends Omit<StoredTrace, 'spans'> {
 interface Account {
   agents: Set<string>;
   traces: TraceRecord[];
-}
-
-function rowBytes(columns: readonly (string | null)[]): number {
-  let total = 0;
-  for (const column of columns) if (column !== null) total += Buffer.byteLength(column, 'utf8');
-  return total;
-}
-
-function jsonText(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
-function checkRow(columns: readonly (string | null)[]): void {
-  const bytes = rowBytes(columns);
-  if (bytes > ROW_LIMIT_BYTES) throw new RowTooLargeError(bytes);
-}
-
-/** Newest first by started_at as an instant; equal instants put the later-created trace first. */
-function newestFirst(a: TraceRecord, b: TraceRecord): number {
-  const ia = parseInstant(a.startedAt);
-  const ib = parseInstant(b.startedAt);
-  if (ia && ib) {
-    const byTime = compareInstants(ib, ia);
-    if (byTime !== 0) return byTime;
-  } else if (ia || ib) {
-    return ia ? -1 : 1; // unparseable dates (regex-valid, e.g. month 13) sort as oldest
-  }
-  return b.seq - a.seq;
 }
 
 /** As the API orders spans: started_at compared as text, then creation order. */
@@ -131,8 +107,10 @@ function snapshotSpan(span: SpanRecord): StoredSpan {
     status: span.status,
     startedAt: span.startedAt,
     endedAt: span.endedAt,
-    input: structuredClone(span.input),
-    output: structuredClone(span.output),
+    inputText: span.inputText,
+    outputText: span.outputText,
+    input: jsonAnswer(span.inputText),
+    output: jsonAnswer(span.outputText),
     error: span.error,
     createdAt: span.createdAt,
   };
@@ -142,6 +120,11 @@ export class Store {
   private readonly all = new Map<string, TraceRecord>();
   private readonly accounts = new Map<string, Account>();
   private seq = 0;
+  private readonly strict: boolean;
+
+  constructor(options: StoreOptions) {
+    this.strict = options.strict;
+  }
 
   private account(key: string): Account {
     let account = this.accounts.get(key);
@@ -161,11 +144,19 @@ export class Store {
     return { agentExists: account.agents.has(agentName), agentCount: account.agents.size, tracesThisMonth };
   }
 
-  /** Creates the agent on first use of its name (per key). */
+  /**
+   * Creates the agent on first use of its name (per key). Strict: the agent is inserted before the
+   * trace, as on the real server, so a trace refused for its size still leaves its new agent behind.
+   */
   createTrace(key: string, input: NewTrace, createdAt: number): TraceRecord {
     const id = randomUUID();
-    const metadataText = jsonText(input.metadata);
-    checkRow([id, input.agentName, input.name, input.status, input.startedAt, input.endedAt, metadataText]);
+    const account = this.account(key);
+    if (this.strict) {
+      account.agents.add(input.agentName);
+      checkRow([input.name, input.metadataText], REAL_ROW_LIMIT_BYTES);
+    } else {
+      checkRow([id, input.agentName, input.name, input.status, input.startedAt, input.endedAt, input.metadataText], ROW_LIMIT_BYTES);
+    }
     const record: TraceRecord = {
       id,
       key,
@@ -174,13 +165,11 @@ export class Store {
       status: input.status,
       startedAt: input.startedAt,
       endedAt: input.endedAt,
-      metadataText,
-      metadata: metadataText === null ? null : (JSON.parse(metadataText) as unknown),
+      metadataText: input.metadataText,
       createdAt,
       seq: ++this.seq,
       spans: [],
     };
-    const account = this.account(key);
     account.agents.add(input.agentName);
     account.traces.push(record);
     this.all.set(id, record);
@@ -200,18 +189,12 @@ export class Store {
 
   /** `id` lets the OTLP route give spans their ids before inserting them (children may come first). */
   addSpan(record: TraceRecord, input: NewSpan, createdAt: number, id: string = randomUUID()): SpanRecord {
-    checkRow([
-      id,
-      record.id,
-      input.parentSpanId,
-      input.name,
-      input.status,
-      input.startedAt,
-      input.endedAt,
-      jsonText(input.input),
-      jsonText(input.output),
-      input.error,
-    ]);
+    if (this.strict) {
+      checkRow([input.name, input.inputText, input.outputText, input.error], REAL_ROW_LIMIT_BYTES);
+    } else {
+      const { parentSpanId, name, status, startedAt, endedAt, inputText, outputText, error } = input;
+      checkRow([id, record.id, parentSpanId, name, status, startedAt, endedAt, inputText, outputText, error], ROW_LIMIT_BYTES);
+    }
     const span: SpanRecord = {
       id,
       traceId: record.id,
@@ -220,8 +203,8 @@ export class Store {
       status: input.status,
       startedAt: input.startedAt,
       endedAt: input.endedAt,
-      input: input.input === undefined ? null : input.input,
-      output: input.output === undefined ? null : input.output,
+      inputText: input.inputText,
+      outputText: input.outputText,
       error: input.error,
       createdAt,
       seq: ++this.seq,
@@ -235,33 +218,32 @@ export class Store {
   }
 
   /**
-   * `total` counts every match before `after`/`limit`. `after` is a keyset cursor: traces that sort
-   * after the cursor trace, whether or not the cursor itself matches the filters; an unknown cursor
-   * gives an empty page (assumption, like `WHERE … < (SELECT … WHERE id = ?)` yielding nothing).
+   * `after` is a keyset cursor: the traces that sort after the cursor trace, whether or not the
+   * cursor itself matches the filters. Strict: the cursor is one more WHERE condition, so `total`
+   * counts only what follows it; the route has already refused an unknown cursor. Lenient: `total`
+   * ignores the cursor, and an unknown cursor gives an empty page. `limit` never changes `total`.
    */
   list(key: string, query: ListQuery): { total: number; items: TraceRecord[] } {
     const account = this.accounts.get(key);
     if (!account) return { total: 0, items: [] };
-    const since = query.since === undefined ? null : parseInstant(query.since);
-    const until = query.until === undefined ? null : parseInstant(query.until);
-    const matches = account.traces.filter((trace) => {
-      if (query.agentName !== undefined && trace.agentName !== query.agentName) return false;
-      if (query.statuses && !query.statuses.includes(trace.status)) return false;
-      if (query.since !== undefined || query.until !== undefined) {
-        const started = parseInstant(trace.startedAt);
-        if (!started) return false;
-        if (since && compareInstants(started, since) < 0) return false;
-        if (until && compareInstants(started, until) > 0) return false;
-      }
-      return true;
-    });
-    matches.sort(newestFirst);
-    let page = matches;
-    if (query.after !== undefined) {
-      const cursor = this.find(key, query.after);
-      page = cursor ? matches.filter((trace) => newestFirst(trace, cursor) > 0) : [];
-    }
-    return { total: matches.length, items: page.slice(0, query.limit) };
+    const order = newestFirst(this.strict);
+    const inRange = inTimeRange(this.strict);
+    const matches = account.traces.filter(
+      (trace) =>
+        (query.agentName === undefined || trace.agentName === query.agentName) &&
+        (query.statuses === undefined || query.statuses.includes(trace.status)) &&
+        inRange(trace.startedAt, query.since, query.until),
+    );
+    matches.sort(order);
+    if (query.after === undefined) return { total: matches.length, items: matches.slice(0, query.limit) };
+    const cursor = this.find(key, query.after);
+    const page = cursor ? matches.filter((trace) => order(trace, cursor) > 0) : [];
+    return { total: this.strict ? page.length : matches.length, items: page.slice(0, query.limit) };
+  }
+
+  /** Every key's traces in the list's order (newest first), as plain copies: the trace view's list. */
+  snapshotNewestFirst(): StoredTrace[] {
+    return [...this.all.values()].sort(newestFirst(this.strict)).map((record) => this.snapshotTrace(record));
   }
 
   /** Every key's traces in creation order, as plain copies. */
@@ -284,7 +266,7 @@ export class Store {
       startedAt: record.startedAt,
       endedAt: record.endedAt,
       metadataText: record.metadataText,
-      metadata: structuredClone(record.metadata),
+      metadata: jsonAnswer(record.metadataText),
       createdAt: record.createdAt,
       spans: this.orderedSpans(record).map(snapshotSpan),
     };

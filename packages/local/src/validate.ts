@@ -1,6 +1,7 @@
 // Body parsing and field validation for the REST routes, with the exact error bodies Nexus sends.
 import { isUtf8 } from 'node:buffer';
 import { badRequest, type Reply } from './reply.js';
+import type { Wording } from './wording.js';
 
 /** The hosted server's timestamp check: any digits pass (even month 13), a zone is mandatory. */
 export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -10,29 +11,18 @@ export const SPAN_STATUSES = ['ok', 'error'] as const;
 export type TraceStatus = (typeof TRACE_STATUSES)[number];
 export type SpanStatus = (typeof SPAN_STATUSES)[number];
 
-// Field messages: the doc names the shape {"error":"Validation failed","fields":{field: message}} but
-// not the wording, so these are our own (assumption; clients should only rely on the field names).
-export const MESSAGES = {
-  required: 'is required',
-  nonEmptyString: 'must be a non-empty string',
-  timestamp: 'must be an ISO 8601 timestamp with a time zone, e.g. 2026-01-01T00:00:00.000Z',
-  optionalTimestamp: 'must be null or an ISO 8601 timestamp with a time zone, e.g. 2026-01-01T00:00:00.000Z',
-  optionalString: 'must be a string or null',
-  limit: 'must be an integer between 1 and 200',
-  oneOf: (values: readonly string[]): string => `must be one of: ${values.join(', ')}`,
-} as const;
-
 export type JsonObject = Record<string, unknown>;
 export type FieldErrors = Record<string, string>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 
 /**
- * Text the hosted database refuses (assumption, stricter than a JSON parser): Nexus keeps names,
- * errors and metadata in text columns and input/output as JSON, in a database that refuses a NUL
- * character (`\u0000`) in either and a lone surrogate escape (`"\ud800"` without its pair) in JSON.
- * The hosted server would fail on the insert (likely a 500); here the body is refused up front with
- * a 400 that names the field, so a client that lets such text through is caught in tests.
+ * Lenient mode only (the real server stores such text: see strict mode). Text the hosted database
+ * refuses (assumption, stricter than a JSON parser): Nexus keeps names, errors and metadata in text
+ * columns and input/output as JSON, in a database that refuses a NUL character (`\u0000`) in either
+ * and a lone surrogate escape (`"\ud800"` without its pair) in JSON. The hosted server would fail on
+ * the insert (likely a 500); here the body is refused up front with a 400 that names the field, so
+ * a client that lets such text through is caught in tests.
  */
 export const MESSAGE_UNSTORABLE = 'must not contain NUL (\\u0000) or an unpaired surrogate';
 
@@ -81,11 +71,19 @@ export function findUnstorable(value: unknown): string | undefined {
 }
 
 /**
- * The request body as text for the routes. Bytes that are not well-formed UTF-8 (RFC 8259: JSON
- * exchanged between systems is UTF-8) give a text no JSON parser accepts (a lone U+DFFF first), so
- * the route answers `Invalid JSON body` in its usual order of checks (after auth). Assumption: a
- * lenient decoder on the hosted server might turn such bytes into U+FFFD and store them; we refuse
- * them, so a client that sends broken bytes is caught in tests.
+ * Strict mode: the body as the real server reads it (`await c.req.json()` decodes UTF-8 the Fetch
+ * way): bytes that are not UTF-8 become U+FFFD and are stored, a leading BOM is dropped.
+ */
+export function decodeBodyLikeFetch(bytes: Buffer): string {
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Lenient mode (and the admin routes): the request body as text. Bytes that are not well-formed
+ * UTF-8 (RFC 8259: JSON exchanged between systems is UTF-8) give a text no JSON parser accepts (a
+ * lone U+DFFF first), so the route answers `Invalid JSON body` in its usual order of checks (after
+ * auth). The real server stores U+FFFD instead (strict mode); here a client that sends broken
+ * bytes is caught in tests.
  */
 export function decodeBody(bytes: Buffer): string {
   const text = bytes.toString('utf8');
@@ -93,8 +91,9 @@ export function decodeBody(bytes: Buffer): string {
 }
 
 /**
- * Content-Type is deliberately not checked, as on the hosted server. A string, a key or a value
- * the database would refuse (see MESSAGE_UNSTORABLE) is `Validation failed`, with its path.
+ * Lenient mode (and the admin routes). Content-Type is deliberately not checked, as on the hosted
+ * server. A string, a key or a value the database would refuse (see MESSAGE_UNSTORABLE) is
+ * `Validation failed`, with its path.
  */
 export function parseJsonObject(text: string): Parsed<JsonObject> {
   let value: unknown;
@@ -111,6 +110,26 @@ export function parseJsonObject(text: string): Parsed<JsonObject> {
   return { ok: true, value: value as JsonObject };
 }
 
+/**
+ * Strict mode: the real server only checks `!body || typeof body !== 'object'`, so an array passes
+ * (and then fails the field checks, or is "No fields to update"), and any text is stored.
+ */
+export function parseJsonLikeNexus(text: string): Parsed<JsonObject> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reply: badRequest({ error: 'Invalid JSON body' }) };
+  }
+  if (typeof value !== 'object' || value === null) return { ok: false, reply: badRequest({ error: 'Body must be a JSON object' }) };
+  return { ok: true, value: value as JsonObject };
+}
+
+/** The body of an API route, in strict or lenient mode. */
+export function parseRequestBody(text: string, strict: boolean): Parsed<JsonObject> {
+  return strict ? parseJsonLikeNexus(text) : parseJsonObject(text);
+}
+
 export function validationFailed(fields: FieldErrors): Reply {
   return badRequest({ error: 'Validation failed', fields });
 }
@@ -123,7 +142,10 @@ export function isTimestamp(value: unknown): value is string {
 export class FieldChecker {
   readonly errors: FieldErrors = {};
 
-  constructor(private readonly body: JsonObject) {}
+  constructor(
+    private readonly body: JsonObject,
+    private readonly say: Wording,
+  ) {}
 
   get ok(): boolean {
     return Object.keys(this.errors).length === 0;
@@ -131,15 +153,16 @@ export class FieldChecker {
 
   requiredString(field: string): string {
     const value = this.body[field];
-    if (value === undefined || value === null) this.errors[field] = MESSAGES.required;
-    else if (typeof value !== 'string' || value.length === 0) this.errors[field] = MESSAGES.nonEmptyString;
+    if (value === undefined || value === null) this.errors[field] = this.say.required;
+    else if (typeof value !== 'string' || value.length === 0) this.errors[field] = this.say.nonEmptyString;
     return typeof value === 'string' ? value : '';
   }
 
   requiredEnum<T extends string>(field: string, allowed: readonly T[]): T {
     const value = this.body[field];
-    if (value === undefined || value === null) this.errors[field] = MESSAGES.required;
-    else if (!allowed.includes(value as T)) this.errors[field] = MESSAGES.oneOf(allowed);
+    if (value === undefined || value === null) this.errors[field] = this.say.required;
+    else if (typeof value !== 'string' || value.length === 0) this.errors[field] = this.say.enumNotString(allowed);
+    else if (!allowed.includes(value as T)) this.errors[field] = this.say.oneOf(allowed);
     return value as T;
   }
 
@@ -147,14 +170,15 @@ export class FieldChecker {
   optionalEnum<T extends string>(field: string, allowed: readonly T[]): T | undefined {
     const value = this.body[field];
     if (value === undefined) return undefined;
-    if (!allowed.includes(value as T)) this.errors[field] = MESSAGES.oneOf(allowed);
+    if (!allowed.includes(value as T)) this.errors[field] = this.say.oneOf(allowed);
     return value as T;
   }
 
   requiredTimestamp(field: string): string {
     const value = this.body[field];
-    if (value === undefined || value === null) this.errors[field] = MESSAGES.required;
-    else if (!isTimestamp(value)) this.errors[field] = MESSAGES.timestamp;
+    if (value === undefined || value === null) this.errors[field] = this.say.required;
+    else if (typeof value !== 'string' || value.length === 0) this.errors[field] = this.say.timestampNotString;
+    else if (!isTimestamp(value)) this.errors[field] = this.say.timestamp;
     return typeof value === 'string' ? value : '';
   }
 
@@ -162,7 +186,7 @@ export class FieldChecker {
   optionalTimestamp(field: string): string | null | undefined {
     const value = this.body[field];
     if (value === undefined || value === null) return value;
-    if (!isTimestamp(value)) this.errors[field] = MESSAGES.optionalTimestamp;
+    if (!isTimestamp(value)) this.errors[field] = this.say.optionalTimestamp;
     return typeof value === 'string' ? value : undefined;
   }
 
@@ -170,7 +194,7 @@ export class FieldChecker {
     const value = this.body[field];
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') {
-      this.errors[field] = MESSAGES.optionalString;
+      this.errors[field] = this.say.optionalString;
       return null;
     }
     return value;

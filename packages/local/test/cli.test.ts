@@ -3,21 +3,22 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, runCli } from '../src/cli.js';
-import { call, generateKey, traceBody } from './helpers.js';
+import { call, generateKey, spanBody, traceBody } from './helpers.js';
 
 describe('parseCliArgs', () => {
   it('has defaults', () => {
-    expect(parseCliArgs([])).toEqual({ help: false, port: 0, host: '127.0.0.1', keys: [], free: false, latencyMs: 0, random: null });
+    expect(parseCliArgs([])).toEqual({ help: false, port: 0, host: '127.0.0.1', keys: [], free: false, latencyMs: 0, strict: true, random: null });
   });
 
   it('reads every flag, --key repeatable', () => {
-    expect(parseCliArgs(['--port', '4318', '--host', '0.0.0.0', '--key', 'k1', '--key', 'k2', '--free', '--latency', '15'])).toEqual({
+    expect(parseCliArgs(['--port', '4318', '--host', '0.0.0.0', '--key', 'k1', '--key', 'k2', '--free', '--latency', '15', '--lenient'])).toEqual({
       help: false,
       port: 4318,
       host: '0.0.0.0',
       keys: ['k1', 'k2'],
       free: true,
       latencyMs: 15,
+      strict: false,
       random: null,
     });
   });
@@ -77,6 +78,36 @@ describe('runCli', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('runCli strict or --lenient', () => {
+  // A span sent with `error: null`: the real server stores the text "null", lenient mode null.
+  async function spanError(args: string[]): Promise<{ lines: string[]; error: unknown }> {
+    const lines: string[] = [];
+    const local = await runCli(parseCliArgs(args), (line) => lines.push(line));
+    try {
+      const key = /^API key \(pro\): (\S+)$/.exec(lines[1] ?? '')?.[1];
+      const trace = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+      const traceId = (trace.body as { trace_id: string }).trace_id;
+      await call(local, 'POST', `/api/v1/traces/${traceId}/spans`, { key, body: spanBody({ error: null }) });
+      const got = await call(local, 'GET', `/api/v1/traces/${traceId}`, { key });
+      return { lines, error: (got.body as { spans: { error: unknown }[] }).spans[0]?.error };
+    } finally {
+      await local.close();
+    }
+  }
+
+  it('is strict by default, like the real server', async () => {
+    const { lines, error } = await spanError([]);
+    expect(error).toBe('null');
+    expect(lines.some((line) => line.includes('lenient'))).toBe(false);
+  });
+
+  it('--lenient turns strict mode off and says so', async () => {
+    const { lines, error } = await spanError(['--lenient']);
+    expect(error).toBeNull();
+    expect(lines).toContain("  lenient mode: this server's older reading of the API, not the real server's quirks");
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startNexusLocal, type NexusLocal, type StoredTrace } from '../src/index.js';
-import { call, generateKey } from './helpers.js';
+import { call, generateKey, type Answer } from './helpers.js';
 
 let local: NexusLocal;
 const key = generateKey();
@@ -221,7 +221,8 @@ describe('POST /v1/traces (native OTLP JSON)', () => {
 
   it('applies free-plan limits per created trace', async () => {
     const free = generateKey();
-    const server = await startNexusLocal({ keys: { [free]: { plan: 'free' } }, freeTraceLimit: 1 });
+    let clock = new Date('2026-03-10T12:00:00.000Z');
+    const server = await startNexusLocal({ keys: { [free]: { plan: 'free' } }, freeTraceLimit: 1, now: () => clock });
     try {
       const res = await call(server, 'POST', '/v1/traces', {
         key: null,
@@ -242,12 +243,15 @@ describe('POST /v1/traces (native OTLP JSON)', () => {
       });
       expect(other.status).toBe(200);
       server.setPlan(free, 'free');
-      const refused = await call(server, 'POST', '/v1/traces', {
-        key: null,
-        headers: { 'x-api-key': free },
-        body: payload([{ spanId: 'd', name: 'third agent' }], 'svc-3'),
-      });
+      const third = (): Promise<Answer> =>
+        call(server, 'POST', '/v1/traces', { key: null, headers: { 'x-api-key': free }, body: payload([{ spanId: 'd', name: 'third agent' }], 'svc-3') });
+      // Over the monthly limit, the monthly check comes first (as on the real server)…
+      expect((await third()).status).toBe(429);
+      // …and in the next month, the agent limit still refuses a third name.
+      clock = new Date('2026-04-01T00:00:00.000Z');
+      const refused = await third();
       expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: 'Free plan limited to 1 agent' });
     } finally {
       await server.close();
     }

@@ -73,27 +73,37 @@ describe('free plan', () => {
     expect(res.body).toEqual({ error: 'Monthly trace limit reached', limit: 1000, current: 1000, upgrade_url: UPGRADE });
   });
 
-  it('checks the agent limit before the monthly limit', async () => {
+  it('checks the monthly limit before the agent limit, as the real server does', async () => {
     const key = generateKey();
     const local = await start({ keys: { [key]: { plan: 'free' } }, freeTraceLimit: 1 });
     await createTrace(local, key, { agent_id: 'a' });
-    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'b' }) })).status).toBe(403);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'b' }) })).status).toBe(429);
     expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'a' }) })).status).toBe(429);
   });
 
   it("setPlan('pro') lifts both limits, setPlan('free') brings them back", async () => {
     const key = generateKey();
     const local = await start({ keys: { [key]: { plan: 'free' } }, freeTraceLimit: 3 });
-    for (let i = 0; i < 3; i++) await createTrace(local, key);
-    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(429);
+    // Under the monthly limit, the agent limit shows.
+    await createTrace(local, key);
     expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'other' }) })).status).toBe(403);
+    for (let i = 0; i < 2; i++) await createTrace(local, key);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(429);
     local.setPlan(key, 'pro');
     expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).status).toBe(201);
     expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'other' }) })).status).toBe(201);
     local.setPlan(key, 'free');
-    const res = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'third' }) });
-    expect(res.status).toBe(403);
     expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() })).body).toMatchObject({ current: 5 });
+  });
+
+  it("setPlan('free') brings the agent limit back for a key under its monthly limit", async () => {
+    const key = generateKey();
+    const local = await start({ keys: { [key]: { plan: 'pro' } } });
+    await createTrace(local, key, { agent_id: 'a' });
+    await createTrace(local, key, { agent_id: 'b' });
+    local.setPlan(key, 'free');
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'c' }) })).status).toBe(403);
+    expect((await call(local, 'POST', '/api/v1/traces', { key, body: traceBody({ agent_id: 'b' }) })).status).toBe(201);
   });
 
   it('counts per key', async () => {

@@ -155,6 +155,16 @@ describe('GET /view/traces/:id', () => {
     expect(item(failed)).toContain('<div class="err-text">lookup failed: 503</div>');
   });
 
+  it('shows an error block only for a non-empty error text, as the share page does', async () => {
+    const id = await createTrace(local, key);
+    const empty = await createSpan(local, key, id, { status: 'error', error: '' });
+    const zero = await createSpan(local, key, id, { status: 'error', error: 0, started_at: ISO(T0 + 1) });
+    const { html } = await get(`/view/traces/${id}`);
+    const item = (span: string): string => html.slice(html.indexOf(`id="span-${span}"`)).split('</li>')[0]!;
+    expect(item(empty)).not.toContain('err-text');
+    expect(item(zero)).toContain('<div class="err-text">0</div>'); // String(0): the text "0"
+  });
+
   it('shows a span whose parent is not in the trace once, at the top level, flagged', async () => {
     const id = await createTrace(local, key);
     const orphan = await createSpan(local, key, id, { name: 'lost', parent_span_id: 'not-a-span', started_at: ISO(T0 + 1) });
@@ -178,6 +188,8 @@ describe('GET /view/traces/:id', () => {
       status: 'ok',
       startedAt: ISO(T0),
       endedAt: null,
+      inputText: null,
+      outputText: null,
       input: null,
       output: null,
       error: null,

@@ -4,7 +4,7 @@ import type { StoredTrace } from '../store.js';
 import { durationBetween, formatCount, formatDuration, formatTime, metadataText } from './format.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
-import { matchesSearch, newestFirst } from './list-query.js';
+import { matchesSearch } from './list-query.js';
 import { tracePath } from './url.js';
 
 /** Rows drawn at most: a bench run can leave thousands of traces; the search narrows them. */
@@ -56,8 +56,9 @@ function row(trace: StoredTrace): Html {
 </tr>`;
 }
 
+/** `all` in the API's list order (Store.snapshotNewestFirst). */
 export function listPage(all: readonly StoredTrace[], query: string): Reply {
-  const matches = newestFirst(all).filter((trace) => matchesSearch(trace, query));
+  const matches = all.filter((trace) => matchesSearch(trace, query));
   const shown = matches.slice(0, LIST_LIMIT);
   const count = query.trim() === '' ? `${formatCount(all.length)} traces` : `${formatCount(matches.length)} of ${formatCount(all.length)} traces`;
   const empty = all.length === 0 ? 'No traces yet. Point an exporter at this server and run your agent.' : 'No trace matches this search.';

@@ -22,7 +22,7 @@ function decode(segment: string): string {
 export function viewRoute(method: string, pathname: string): ViewHandler | null {
   if (method !== 'GET') return null;
   if (pathname === '/') return () => ({ status: 302, headers: { location: '/view' }, body: '' });
-  if (pathname === '/view' || pathname === '/view/') return (store, params) => listPage(store.snapshot(), params.get('q') ?? '');
+  if (pathname === '/view' || pathname === '/view/') return (store, params) => listPage(store.snapshotNewestFirst(), params.get('q') ?? '');
   const match = TRACE_PAGE.exec(pathname);
   if (match?.[1] !== undefined) {
     const id = decode(match[1]);

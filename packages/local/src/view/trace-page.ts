@@ -61,9 +61,13 @@ function barKind(span: StoredSpan): string {
   return '';
 }
 
-function io(label: string, value: unknown): Html | null {
-  const text = prettyValue(value);
-  if (text === null) return null;
+/**
+ * Shown whenever a text is stored, as the real share page does: in strict mode an `input: null`
+ * is stored as the text "null" and shows as null.
+ */
+function io(label: string, stored: string | null, value: unknown): Html | null {
+  if (!stored) return null;
+  const text = prettyValue(value) ?? 'null';
   return html`<details class="io"><summary><span class="io-label">${label}</span><span class="io-preview">${previewValue(value)}</span></summary><pre>${text}</pre></details>`;
 }
 
@@ -73,9 +77,10 @@ function spanItem(axis: TimeAxis | null, { span, depth, orphan }: SpanRow): Html
   const indent = Math.min(depth, MAX_INDENT);
   const when = bar ? `starts +${formatDuration(bar.offsetMs)}` : `starts ${span.startedAt}`;
   const body = [
-    span.error !== null ? html`<div class="err-text">${span.error}</div>` : null,
-    io('Input', span.input),
-    io('Output', span.output),
+    // Any non-empty text, as on the share page: an `error: null` stored as "null" shows "null".
+    span.error ? html`<div class="err-text">${span.error}</div>` : null,
+    io('Input', span.inputText, span.input),
+    io('Output', span.outputText, span.output),
   ].filter((part): part is Html => part !== null);
   return html`<li class="span ${span.status}" id="span-${span.id}" style="--depth:${indent}">
   <div class="span-row">
