@@ -1,5 +1,5 @@
 import { NexusLogRecordExporter } from './logs/log-exporter.js';
-import { NexusPipeline } from './pipeline.js';
+import { sharedPipeline } from './pipeline-registry.js';
 import { NexusSpanExporter } from './exporter.js';
 import type { NexusExporterOptions } from './config/options.js';
 
@@ -11,9 +11,10 @@ export interface NexusExporters {
 /**
  * A span exporter and a log-record exporter over one pipeline: one client, one index of uploaded
  * traces and spans, one set of limits. Feedback finds the response it rates, and message content
- * written as logs joins its span, because both sides see the same traces.
+ * written as logs joins its span, because both sides see the same traces. It is the pipeline every
+ * other exporter of this process with the same settings uses too (the register entry's included).
  */
 export function createNexusExporters(options: NexusExporterOptions = {}): NexusExporters {
-  const pipeline = new NexusPipeline(options);
+  const pipeline = sharedPipeline(options);
   return { spanExporter: new NexusSpanExporter(pipeline), logRecordExporter: new NexusLogRecordExporter(pipeline) };
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { NexusSpanExporter } from '../src/index.js';
+import { NexusSpanExporter, createNexusExporters } from '../src/index.js';
 import { PROCESS_ENDED } from '../src/upload/trace-job.js';
 import { TRUNCATION_MARKER } from '../src/map/field-limit.js';
 import { SpanFactory, exportBatch, harness, type Harness } from './helpers.js';
@@ -174,6 +174,23 @@ describe('traces whose root never ends in this process', () => {
     expect(traces[0]!.status).toBe('success');
     const byName = new Map(traces[0]!.spans.map((span) => [span.name, span]));
     expect(byName.get('chat')!.parentSpanId).toBe(byName.get('invoke_agent')!.id);
+  });
+
+  it('the exporters of createNexusExporters (the register entry’s) and a hand-built one with the same settings share the trace', async () => {
+    h = await harness();
+    const options = { apiKey: h.key, baseUrl: h.server.url, spanFilter: 'all' as const, retryBaseMillis: 5 };
+    const pair = createNexusExporters(options);
+    const hand = new NexusSpanExporter(options);
+    const f = new SpanFactory();
+    const root = f.start('invoke_agent');
+    const child = f.start('chat', root);
+    const [c] = f.end(child);
+    const [r] = f.end(root);
+    await exportBatch(hand, [c!]);
+    await exportBatch(pair.spanExporter, [r!]);
+    await Promise.all([hand.shutdown(), pair.spanExporter.shutdown(), pair.logRecordExporter.shutdown()]);
+    const traces = h.server.traces();
+    expect(traces.map((t) => [t.name, t.status, t.spans.length])).toEqual([['invoke_agent', 'success', 2]]);
   });
 });
 
