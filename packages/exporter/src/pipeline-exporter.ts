@@ -1,3 +1,4 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { NexusPipeline, type NexusExporterStats } from './pipeline.js';
 import { sharedPipeline } from './pipeline-registry.js';
 import { ExportResultCode, type ExportResultLike } from './otel/types.js';
@@ -44,5 +45,18 @@ export abstract class PipelineExporter<Item> {
 
   getStats(): NexusExporterStats {
     return this.pipeline.getStats();
+  }
+
+  /**
+   * `console.log(exporter)`, a crash reporter, `util.inspect` of the provider holding it: a short
+   * summary (where it sends, whether it runs, its counters), never the key or the sockets, whose
+   * kept request headers hold it.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    return `${this.constructor.name} ${inspect({ ...this.pipeline.describe(), stopped: this.stopped }, { ...options, depth: options.depth === null ? null : depth })}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { exporter: this.constructor.name, ...this.pipeline.describe(), stopped: this.stopped };
   }
 }

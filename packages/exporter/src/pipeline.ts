@@ -1,9 +1,11 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { backoffMillis } from './nexus/backoff.js';
 import { Blocks } from './upload/blocks.js';
-import { HttpTransport } from './nexus/http.js';
+import { HttpTransport, safeUrl } from './nexus/http.js';
 import { Limiter } from './nexus/limiter.js';
 import { NexusClient } from './nexus/client.js';
 import { Reporter } from './diag/reporter.js';
+import { DeliveryWatch } from './diag/delivery.js';
 import { TraceStore } from './assemble/trace-store.js';
 import { createGenAiMapper } from './genai/mapper.js';
 import { withTraceMetadata } from './map/trace-metadata.js';
@@ -63,6 +65,8 @@ export class NexusPipeline {
   private readonly sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(options: NexusExporterOptions = {}) {
+    // Whichever key was given is never said, in any encoding, even when this one is not used.
+    this.reporter.hide(options.apiKey, process.env['NEXUS_API_KEY']);
     const resolved = resolveConfig(options);
     if (!resolved.ok) {
       this.reporter.once('disabled', 'warn', `disabled: ${resolved.reason}`);
@@ -71,7 +75,9 @@ export class NexusPipeline {
     const config = resolved.config;
     this.config = config;
     this.store = new TraceStore(config, (reason, spans, cause) => this.reporter.drop(reason, spans, cause));
-    this.transport = new HttpTransport(config.baseUrl, `Bearer ${config.apiKey}`, config.timeoutMillis, config.concurrency);
+    // 5xx answers are said once they outlast the first retries (8 × retryBaseMillis, 2 s by default).
+    const watch = new DeliveryWatch(this.reporter, config.baseUrl, 8 * config.retryBaseMillis);
+    this.transport = new HttpTransport(config.baseUrl, `Bearer ${config.apiKey}`, config.timeoutMillis, config.concurrency, (result) => watch.observe(result));
     this.client = new NexusClient(this.transport, new Limiter(config.concurrency), config);
     this.client.onLookupExhausted = (agent) =>
       this.reporter.once('lookup-exhausted', 'warn', `a trace of agent ${JSON.stringify(agent.slice(0, 100))} whose creation was not confirmed could not be found among the many traces that started at the same millisecond; it was created again and may appear twice in Nexus.`);
@@ -218,6 +224,21 @@ export class NexusPipeline {
     for (const trace of this.store.all()) {
       if (trace.held.size === 0) endIfRunning(trace, now);
     }
+  }
+
+  /** A key-free summary: what `console.log` of an exporter and crash reporters show. */
+  describe(): Record<string, unknown> {
+    const config = this.config;
+    if (!config) return { enabled: false };
+    return { enabled: true, baseUrl: safeUrl(config.baseUrl), ...(config.agent ? { agent: config.agent } : {}), stats: this.getStats() };
+  }
+
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    return `NexusPipeline ${inspect(this.describe(), { ...options, depth: options.depth === null ? null : depth })}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.describe();
   }
 
   getStats(): NexusExporterStats {

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diag } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter, createNexusExporters, type NexusExporterOptions, type ReadableLogRecordLike, type ReadableSpanLike } from '../src/index.js';
 import { ExportResultCode, type SpanEventLike } from '../src/otel/types.js';
@@ -802,5 +803,166 @@ describe('no content leaves when capture is off', () => {
     // And capture off in the exporter stops the content-on run too.
     const stripped = unescaped(await sendFixture(on, { captureContent: false, spanFilter: 'all' }));
     expect(content.filter((text) => stripped.includes(text))).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The key in encoded forms: a gateway that echoes the Authorization header URL-encoded, form-encoded
+// or JSON-escaped, or glued to other text, must not get it into a diag line.
+
+describe('an echoed key is not said, whatever its encoding', () => {
+  const key = generateKey();
+  const keyHex = key.slice('nxs_'.length);
+  const echoes: Record<string, (auth: string) => { status: number; type: string; body: string }> = {
+    '400, URL-encoded': (auth) => ({ status: 400, type: 'application/json', body: JSON.stringify({ error: `Malformed authorization ${encodeURIComponent(auth)}`, fields: { header: auth.replace(' ', '+') } }) }),
+    '400, glued to other text': (auth) => ({ status: 400, type: 'application/json', body: JSON.stringify({ error: `Malformed authorization token${auth.slice(7)}x` }) }),
+    '500, URL-encoded in plain text': (auth) => ({ status: 500, type: 'text/plain', body: `upstream rejected auth=${encodeURIComponent(auth)}` }),
+    '500, JSON-escaped in plain text': (auth) => ({ status: 500, type: 'text/plain', body: `upstream rejected ${JSON.stringify({ h: auth }).replace(' ', '\\u0020')}` }),
+    '502, form-encoded twice': (auth) => ({ status: 502, type: 'text/plain', body: `upstream rejected auth=${encodeURIComponent(encodeURIComponent(auth))}` }),
+  };
+  let echo: Server;
+  let port = 0;
+  let mode = '';
+
+  beforeAll(async () => {
+    echo = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const answer = echoes[mode]?.(String(req.headers.authorization));
+        res.writeHead(answer?.status ?? 500, { 'content-type': answer?.type ?? 'text/plain' });
+        res.end(answer?.body ?? '');
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    port = (echo.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    echo.closeAllConnections();
+    await new Promise<void>((resolve) => echo.close(() => resolve()));
+    diag.disable();
+  });
+
+  it.each(Object.keys(echoes))('%s: the line quotes the answer, not the key', async (label) => {
+    mode = label;
+    const lines = captureDiag();
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: `http://127.0.0.1:${port}`, spanFilter: 'all', retryBaseMillis: 5, maxAttempts: 3, flushTimeoutMillis: 3_000 });
+    try {
+      await exportSpans(exporter, [makeSpan(newTraceId(), { name: `echo ${label}` })]);
+      // Control: the echo was said (a 400 at once, a 5xx once it outlasts the first retries).
+      expect(await eventually(() => lines.some((line) => /Malformed authorization|upstream rejected/.test(line)), 3_000)).toBe(true);
+    } finally {
+      await exporter.shutdown();
+    }
+    const said = lines.join('\n');
+    expect(said).toContain('[REDACTED:');
+    expect(leaks(said, keyHex)).toBe(false);
+    expect(said).not.toMatch(/Bearer(%20|\+|\\u0020|%2520)[^[]/);
+  });
+});
+
+describe('the reporter hides the configured key in any form, besides the patterns', () => {
+  afterEach(() => diag.disable());
+
+  it.each([
+    ['as is, glued to other text', (k: string) => `token${k}x`],
+    ['URL-encoded', (k: string) => encodeURIComponent(`Bearer ${k}`)],
+    ['form-encoded', (k: string) => `Bearer+${k}`],
+    ['JSON-escaped', (k: string) => JSON.stringify(`Bearer ${k}`).replace(' ', '\\u0020')],
+    ['upper case', (k: string) => k.toUpperCase()],
+    ['its secret part alone', (k: string) => `nxs%5F${k.slice(4)}`],
+  ])('an nxs_ key %s', async (_label, form) => {
+    const key = generateKey();
+    const lines = captureDiag();
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: 'http://127.0.0.1:1', maxAttempts: 1, flushTimeoutMillis: 500, traceMetadata: () => { throw new Error(`hook saw ${form(key)}`); } });
+    await exportSpans(exporter, [makeSpan(newTraceId(), { name: 'root' })]);
+    await exporter.shutdown();
+    expect(lines.some((line) => line.includes('hook saw'))).toBe(true);
+    expect(lines.join('\n').toLowerCase()).not.toContain(key.slice(4, 40).toLowerCase());
+  });
+
+  it('a key of another shape (a gateway token), raw and URL-encoded', async () => {
+    const key = 'gw/token+with=odd&chars-1234567890';
+    const lines = captureDiag();
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: 'http://127.0.0.1:1', maxAttempts: 1, flushTimeoutMillis: 500, traceMetadata: () => { throw new Error(`hook saw ${key} and ${encodeURIComponent(key)}`); } });
+    await exportSpans(exporter, [makeSpan(newTraceId(), { name: 'root' })]);
+    await exporter.shutdown();
+    const said = lines.join('\n');
+    expect(said).toContain('hook saw');
+    expect(said).not.toContain(key);
+    expect(said).not.toContain(encodeURIComponent(key));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Inspecting: console.log, a crash reporter or a debugger's view of the exporter, the provider
+// holding it, or JSON of them, after real uploads (keep-alive sockets hold the request headers).
+
+describe('inspecting the exporters after uploads shows a summary, never the key', () => {
+  const key = generateKey();
+  const keyHex = key.slice('nxs_'.length);
+  let server: NexusLocal;
+
+  beforeAll(async () => {
+    server = await startNexusLocal({ keys: { [key]: { plan: 'pro' } } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const json = (value: unknown): string => {
+    try {
+      return JSON.stringify(value) ?? '';
+    } catch (error) {
+      return String(error);
+    }
+  };
+  const views = (value: unknown): string[] => [
+    inspect(value),
+    inspect(value, { depth: 8, showHidden: true }),
+    inspect(value, { depth: 12, showHidden: true, getters: true }),
+    // Past the custom inspect: what a walker that ignores it sees. (With `getters: true` as well,
+    // inspect would call the config's `apiKey` getter: that combination is not covered.)
+    inspect(value, { depth: 12, showHidden: true, customInspect: false }),
+    json(value),
+  ];
+
+  it('a span exporter, and the provider and BatchSpanProcessor holding it', async () => {
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, spanFilter: 'all', agent: 'inspect-agent' });
+    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+    try {
+      const tracer = provider.getTracer('inspect');
+      tracer.startSpan('uploaded').end();
+      await provider.forceFlush();
+      await exporter.forceFlush();
+      expect(server.traces().some((trace) => trace.name === 'uploaded')).toBe(true);
+      for (const text of [...views(exporter), ...views(provider), inspect(provider, { depth: 10 })]) expect(leaks(text, keyHex)).toBe(false);
+      // A useful summary instead.
+      const summary = inspect(exporter);
+      expect(summary).toMatch(/^NexusSpanExporter \{/);
+      for (const part of [new URL(server.url).host, "agent: 'inspect-agent'", 'enabled: true', 'requests: ']) expect(summary).toContain(part);
+      expect(json(exporter)).toContain('"enabled":true');
+    } finally {
+      await provider.shutdown();
+    }
+  });
+
+  it('the log-record exporter of createNexusExporters', async () => {
+    const { spanExporter, logRecordExporter } = createNexusExporters({ apiKey: key, baseUrl: server.url, spanFilter: 'all', logWaitMillis: 10 });
+    try {
+      await exportSpans(spanExporter, [makeSpan(newTraceId(), { name: 'with logs' })]);
+      await spanExporter.forceFlush();
+      for (const text of [...views(logRecordExporter), ...views(spanExporter)]) expect(leaks(text, keyHex)).toBe(false);
+      expect(inspect(logRecordExporter)).toMatch(/^NexusLogRecordExporter \{/);
+    } finally {
+      await logRecordExporter.shutdown();
+      await spanExporter.shutdown();
+    }
+  });
+
+  it('a disabled exporter says why it is disabled, not its settings', () => {
+    const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: 'ftp://nexus.example.com' });
+    expect(inspect(exporter)).toContain('enabled: false');
+    expect(leaks(inspect(exporter, { showHidden: true, depth: 12, customInspect: false }), keyHex)).toBe(false);
+    void exporter.shutdown();
   });
 });

@@ -75,8 +75,7 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
   const agent = (options.agent ?? env['NEXUS_AGENT'])?.trim();
   const resolved: ConfigResult = {
     ok: true,
-    config: {
-      apiKey,
+    config: Object.assign(new KeyedConfig(apiKey), {
       baseUrl,
       agent: agent ? agent : undefined,
       timeoutMillis: num(options.timeoutMillis, 'NEXUS_TIMEOUT_MILLIS', 10_000),
@@ -102,11 +101,26 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       scrubSecrets: options.scrubSecrets ?? !falsy(env['NEXUS_SCRUB_SECRETS']),
       redact: options.redact,
       prices: options.prices,
-    },
-  };  // Not enumerable: an inspected or logged config object does not show the key.
-  Object.defineProperty(resolved.config, 'apiKey', { enumerable: false });
+    }),
+  };
   return resolved;
+}
 
+/**
+ * Holds the key in a true private field behind a getter on the prototype: `util.inspect` (even with
+ * `showHidden`), `JSON.stringify` and object spread of a config do not show it. (Only `showHidden`
+ * and `getters` together make inspect call the getter; the exporters' own inspect stops before.)
+ */
+class KeyedConfig {
+  readonly #apiKey: string;
+
+  constructor(apiKey: string) {
+    this.#apiKey = apiKey;
+  }
+
+  get apiKey(): string {
+    return this.#apiKey;
+  }
 }
 
 function numberOf(raw: string | undefined): number | undefined {

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { inspect } from 'node:util';
 import { context, createContextKey } from '@opentelemetry/api';
 
 /** `suppressTracing` of `@opentelemetry/core`, by its key: HTTP instrumentation must not trace our own uploads. */
@@ -14,32 +15,46 @@ export interface HttpResponse {
 /**
  * What happened to one request. `sent` tells whether the request left entirely before it failed:
  * after that the server may have committed it, so a blind re-send could create a duplicate.
+ * `code` names the cause (`ECONNREFUSED`, `ENOTFOUND`, `DEPTH_ZERO_SELF_SIGNED_CERT`, `ETIMEDOUT`…);
+ * `reusedSocket`: it failed on a kept-alive connection, which the server may have just closed.
  */
 export type HttpResult =
   | { kind: 'response'; response: HttpResponse }
-  | { kind: 'failure'; sent: boolean; timedOut: boolean; message: string };
+  | { kind: 'failure'; sent: boolean; timedOut: boolean; message: string; code: string; reusedSocket: boolean };
+
+/** Sees every result as it settles (to name a delivery problem at once, not after the retries). */
+export type ResultObserver = (result: HttpResult) => void;
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-/** JSON over keep-alive connections to one base URL, with a hard per-request deadline. */
+/**
+ * JSON over keep-alive connections to one base URL, with a hard per-request deadline. The agent's
+ * sockets keep each request's headers, the key among them: agent and key are true private fields,
+ * and inspecting the transport shows a summary, so `console.log(exporter)` or a crash dump that
+ * walks it does not print the key.
+ */
 export class HttpTransport {
-  private readonly agent: http.Agent;
-  private readonly client: typeof http | typeof https;
-  /** A true private field: `console.log(exporter)` or a crash dump does not print the key. */
+  readonly #agent: http.Agent;
+  readonly #client: typeof http | typeof https;
   readonly #authorization: string;
+  readonly #observe: ResultObserver | undefined;
+  /** After close(), requests fail because the agent was destroyed: not a delivery problem. */
+  #closed = false;
 
   constructor(
     private readonly baseUrl: URL,
     authorization: string,
     private readonly timeoutMillis: number,
     maxSockets: number,
+    observe?: ResultObserver,
   ) {
     this.#authorization = authorization;
+    this.#observe = observe;
     const secure = baseUrl.protocol === 'https:';
-    this.client = secure ? https : http;
+    this.#client = secure ? https : http;
     // Sockets never hold the process open, idle or in use (see `request`).
     const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
-    this.agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
   request(method: string, path: string, body?: unknown): Promise<HttpResult> {
@@ -47,19 +62,24 @@ export class HttpTransport {
       let settled = false;
       let sent = false;
       let timedOut = false;
+      // Declared before `finish`: a request that throws at once settles before the timer exists.
+      let timer: NodeJS.Timeout | undefined;
       const finish = (result: HttpResult): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        if (!this.#closed) this.#notify(result);
         resolve(result);
       };
+      const failed = (error: unknown, sentNow: boolean, reusedSocket: boolean): void =>
+        finish({ kind: 'failure', sent: sentNow, timedOut, message: messageOf(error), code: codeOf(error, timedOut), reusedSocket });
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
       const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
       let req: http.ClientRequest;
       try {
-        req = context.with(context.active().setValue(SUPPRESS_TRACING, true), () => this.client.request(url, {
+        req = context.with(context.active().setValue(SUPPRESS_TRACING, true), () => this.#client.request(url, {
           method,
-          agent: this.agent,
+          agent: this.#agent,
           headers: {
             authorization: this.#authorization,
             accept: 'application/json',
@@ -67,12 +87,12 @@ export class HttpTransport {
           },
         }));
       } catch (error) {
-        finish({ kind: 'failure', sent: false, timedOut: false, message: messageOf(error) });
+        failed(error, false, false);
         return;
       }
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         timedOut = true;
-        req.destroy(new Error(`timed out after ${this.timeoutMillis} ms`));
+        req.destroy(Object.assign(new Error(`no answer within ${this.timeoutMillis} ms`), { code: 'ETIMEDOUT' }));
       }, this.timeoutMillis);
       timer.unref();
 
@@ -86,7 +106,7 @@ export class HttpTransport {
       req.on('finish', () => {
         sent = true;
       });
-      req.on('error', (error) => finish({ kind: 'failure', sent, timedOut, message: messageOf(error) }));
+      req.on('error', (error) => failed(error, sent, req.reusedSocket));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -94,8 +114,8 @@ export class HttpTransport {
           size += chunk.length;
           if (size <= MAX_BODY_BYTES) chunks.push(chunk);
         });
-        res.on('error', (error) => finish({ kind: 'failure', sent: true, timedOut, message: messageOf(error) }));
-        res.on('aborted', () => finish({ kind: 'failure', sent: true, timedOut, message: 'response aborted' }));
+        res.on('error', (error) => failed(error, true, req.reusedSocket));
+        res.on('aborted', () => failed(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }), true, req.reusedSocket));
         res.on('end', () =>
           finish({
             kind: 'response',
@@ -108,8 +128,42 @@ export class HttpTransport {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.#closed = true;
+    this.#agent.destroy();
   }
+
+  /** What `console.log` and crash reporters show: where it sends, never the key or the sockets. */
+  [inspect.custom](): string {
+    return `HttpTransport { baseUrl: '${safeUrl(this.baseUrl)}', timeoutMillis: ${this.timeoutMillis}, closed: ${this.#closed} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { baseUrl: safeUrl(this.baseUrl), timeoutMillis: this.timeoutMillis, closed: this.#closed };
+  }
+
+  #notify(result: HttpResult): void {
+    try {
+      this.#observe?.(result);
+    } catch {
+      // Reporting must never break delivery.
+    }
+  }
+}
+
+/** The base URL without query, fragment or credentials. */
+export function safeUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** `host:port`, the port always written: what a user compares with their firewall or proxy. */
+export function hostOf(url: URL): string {
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
+function codeOf(error: unknown, timedOut: boolean): string {
+  if (timedOut) return 'ETIMEDOUT';
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' && code ? code : 'ERROR';
 }
 
 function messageOf(error: unknown): string {

@@ -11,6 +11,11 @@ const said = new Set<string>();
 export function say(message: string): void {
   if (said.has(message)) return;
   said.add(message);
+  writeLine(message);
+}
+
+/** One `[nexus-otel] …` line on stderr, as is: the caller decides what is said once. */
+export function writeLine(message: string): void {
   try {
     process.stderr.write(`${LINE_PREFIX} ${message}\n`);
   } catch {

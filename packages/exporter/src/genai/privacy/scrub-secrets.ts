@@ -8,10 +8,11 @@
  *    → the whole string becomes `[REDACTED:connection_string]`.
  *    Application Insights `InstrumentationKey=…;IngestionEndpoint=…` is left alone: Microsoft
  *    documents the ikey as an identifier, "not considered secrets".
- * 2. Nexus keys `nxs_` + hex → `nexus_key`.
+ * 2. Nexus keys `nxs_` + hex → `nexus_key`, also right after an escape (`%20nxs_…`, `\u0020nxs_…`).
  * 3. OpenAI-style keys `sk-…`, `sk-proj-…` (20+ key characters with a digit) → `openai_key`.
  * 4. `Authorization: <scheme> <credentials>` (header, JSON or `=` form) → `bearer` for Bearer, else `authorization`.
- * 5. `Bearer <token>` anywhere, any case → `bearer` (the token must look like one, so prose survives).
+ * 5. `Bearer <token>` anywhere, any case → `bearer` (the token must look like one, so prose survives);
+ *    also with the space encoded (`Bearer%20…`, `Bearer+…`, `Bearer\u0020…`, `Bearer%2520…`).
  * 6. Values after `api-key`, `Ocp-Apim-Subscription-Key`, `subscription-key` → `azure_key`;
  *    after `x-api-key`, `api_key`, `apikey` → `api_key`.
  * 7. `AccountKey=`, `SharedAccessKey=`, `AccessKey=` outside a recognised connection string → `azure_key`.
@@ -76,6 +77,14 @@ interface Rule {
 
 const AUTH_SCHEMES = 'bearer|basic|digest|negotiate|ntlm|token|sharedkey(?:lite)?|dpop|pop';
 
+/**
+ * Not inside a word, or right after an escaped character: a header echoed URL-encoded
+ * (`Bearer%20nxs_…`, `%2520` once more) or JSON-escaped (`\u0020`) puts a hex digit before the key.
+ */
+const KEY_START = String.raw`(?:(?<![A-Za-z0-9])|(?<=%(?:25){0,3}[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4}))`;
+/** The space between a scheme and its token, as is or encoded. */
+const SCHEME_SPACE = String.raw`(?:\s|%(?:25){0,3}20|\+|\\u0020)`;
+
 const RULES: Rule[] = [
   {
     // A connection string is `Name=value;` pairs with no spaces or quotes; anchored on a name that starts one.
@@ -86,7 +95,7 @@ const RULES: Rule[] = [
         : match,
   },
   {
-    pattern: /(?<![A-Za-z0-9])nxs_[0-9a-f]{16,256}(?![0-9a-z])/gi,
+    pattern: new RegExp(`${KEY_START}nxs_[0-9a-f]{16,256}(?![0-9a-z])`, 'gi'),
     replace: () => redactionMarker('nexus_key'),
   },
   {
@@ -105,7 +114,7 @@ const RULES: Rule[] = [
     },
   },
   {
-    pattern: /(?<![A-Za-z0-9])(bearer\s{1,5})([A-Za-z0-9\-._~+/]{8,8192}={0,4})/gi,
+    pattern: new RegExp(`(?<![A-Za-z0-9])(bearer${SCHEME_SPACE}{1,5})([A-Za-z0-9\\-._~+/]{8,8192}={0,4})`, 'gi'),
     replace: (match, prefix: string, token: string) => {
       const [core, tail] = splitTrailing(token);
       return looksSecret(core) ? `${prefix}${redactionMarker('bearer')}${tail}` : match;
