@@ -157,7 +157,7 @@ export async function runCli(options: CliOptions, print: (line: string) => void 
   return local;
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let options: CliOptions;
   try {
     options = parseCliArgs(process.argv.slice(2));
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-// Run only as the program itself (argv[1] may be a bin symlink), not when imported by tests.
+// Run only as `node dist/cli.js` (the bin, bin/nexus-otel-local.js, calls main()), not when imported.
 function isMain(): boolean {
   const entry = process.argv[1];
   if (entry === undefined) return false;
