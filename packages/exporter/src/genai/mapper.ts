@@ -3,6 +3,7 @@ import { filterSpans, type SpanFilter } from './filter.js';
 import { isGenAi, readSpan, type CombinedReading } from './combine.js';
 import { renderInput, renderOutput, withoutContentKeys } from './render.js';
 import { rollupMetadata } from './rollup.js';
+import { contextMetadata } from './context-rollup.js';
 import { traceOutcome } from './status.js';
 import { toolCallIdsWithSpans, toolResponsesById, toolSpansOf } from './tool-spans.js';
 import { mapGenericSpan, mapSpanShell } from '../map/span.js';
@@ -12,6 +13,7 @@ import { evaluationSpanName } from '../logs/evaluation.js';
 import { traceHeaderOf } from '../map/trace.js';
 import { stringAttribute } from '../map/attributes.js';
 import { isLocalRoot } from '../otel/span-links.js';
+import { SEMCONV_KEYS } from './read/semconv-keys.js';
 import type { PriceTable } from './prices.js';
 import type { MapContext, MappedSpan, MappedTrace, TraceMapper } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
@@ -31,8 +33,9 @@ export interface GenAiMapperOptions {
 
 /**
  * The GenAI mapper: every span read by every source reader (precedence in combine.ts), filtered,
- * rendered into the canonical message shape, tool calls made spans, rollups and the run's outcome
- * in the trace header, and privacy applied last to everything that leaves.
+ * rendered into the canonical message shape, tool calls made spans, rollups, what the app said about
+ * the trace (user, session, tags, environment, prompt) and the run's outcome in the trace header, and
+ * privacy applied last to everything that leaves (metadata included: scrubbed, given to `redact`).
  */
 export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper {
   const filter = options.spanFilter ?? 'genai';
@@ -70,6 +73,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
       const root = spans.filter(isLocalRoot).sort((a, b) => (millisFromHrTime(a.startTime) || 0) - (millisFromHrTime(b.startTime) || 0))[0];
       const outcome = traceOutcome(root, spans, readings);
       const rollups = rollupMetadata(spans, readings, toolTypes, options.prices);
+      const appContext = contextMetadata(spans, root);
       const rootReading = root ? readings.get(root.spanContext().spanId) : undefined;
       const header = {
         ...generic,
@@ -78,6 +82,7 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
         metadata: {
           ...generic.metadata,
           ...rollups,
+          ...appContext,
           ...(outcome.runStatus ? { run_status: outcome.runStatus } : {}),
           ...(outcome.error ? { error: outcome.error } : {}),
         },
@@ -131,12 +136,12 @@ function evaluationSpansOf(carrier: MappedSpan, reading: CombinedReading, captur
 /** Every tool call reads `execute_tool <tool>`, whichever instrumentation named it. */
 function toolSpanName(span: ReadableSpanLike, reading: CombinedReading): string | undefined {
   if (reading.operation !== 'execute_tool' || (typeof span.name === 'string' && span.name.startsWith('execute_tool '))) return undefined;
-  const tool = stringAttribute(span.attributes, 'gen_ai.tool.name') ?? stringAttribute(span.attributes, 'ai.toolCall.name') ?? stringAttribute(span.attributes, 'tool.name');
+  const tool = stringAttribute(span.attributes, SEMCONV_KEYS.toolName) ?? stringAttribute(span.attributes, 'ai.toolCall.name') ?? stringAttribute(span.attributes, 'tool.name');
   return tool ? `execute_tool ${tool}` : undefined;
 }
 
 function toolTypeOf(span: ReadableSpanLike): string {
-  return stringAttribute(span.attributes, 'gen_ai.tool.type') ?? 'function';
+  return stringAttribute(span.attributes, SEMCONV_KEYS.toolType) ?? 'function';
 }
 
 function withCount(input: MappedSpan['input'], count: number): MappedSpan['input'] {

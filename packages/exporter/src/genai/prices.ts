@@ -4,6 +4,8 @@ export interface ModelPrice {
   output: number;
   /** Cached input tokens, when cheaper; they are part of the input tokens. */
   cacheRead?: number;
+  /** Input tokens written to the provider's cache, when priced apart; also part of the input tokens. Absent: the input price. */
+  cacheWrite?: number;
 }
 
 /** Prices by model name. A dated model (`gpt-4o-2024-11-20`) falls back to the longest matching prefix (`gpt-4o`). */

@@ -24,7 +24,10 @@ export interface UsageReading {
   inputTokens?: number;
   outputTokens?: number;
   totalTokens?: number;
+  /** Served from the provider's cache: part of the input tokens. */
   cacheReadTokens?: number;
+  /** Written to the provider's cache: part of the input tokens. */
+  cacheCreationTokens?: number;
   reasoningTokens?: number;
 }
 

@@ -65,6 +65,7 @@ export function renderOutput(reading: CombinedReading, options: RenderOptions): 
     if (usage.outputTokens !== undefined) tokens['output_tokens'] = usage.outputTokens;
     if (usage.totalTokens !== undefined) tokens['total_tokens'] = usage.totalTokens;
     if (usage.cacheReadTokens !== undefined) tokens['cache_read_tokens'] = usage.cacheReadTokens;
+    if (usage.cacheCreationTokens !== undefined) tokens['cache_creation_tokens'] = usage.cacheCreationTokens;
     if (usage.reasoningTokens !== undefined) tokens['reasoning_tokens'] = usage.reasoningTokens;
     if (Object.keys(tokens).length > 0) output['usage'] = tokens;
   }

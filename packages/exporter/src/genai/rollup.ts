@@ -1,10 +1,10 @@
 import { localParentIdOf } from '../otel/span-links.js';
 import { millisFromHrTime } from '../map/time.js';
-import { priceOf, type PriceTable } from './prices.js';
+import { priceOf, type ModelPrice, type PriceTable } from './prices.js';
 import type { JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
-import type { IdsReading } from './reading.js';
+import type { IdsReading, UsageReading } from './reading.js';
 
 const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
   ['agentId', 'agent_id'],
@@ -17,7 +17,8 @@ const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
 
 /**
  * Trace-level rollups as flat snake_case metadata (what the Nexus guides use, and what its search
- * box matches): tokens summed over model calls, models, ids, tool calls by type, estimated cost.
+ * box matches): tokens summed over model calls (cache reads and writes included), models, ids, tool
+ * calls by type, estimated cost.
  *
  * Tokens are counted once: a span whose descendants report usage is taken to repeat theirs
  * (AI SDK's generateText over doGenerate, an agent span over its chat calls) and is not added.
@@ -43,8 +44,8 @@ export function rollupMetadata(
     }
   }
 
-  const totals = { input: 0, output: 0, total: 0, cacheRead: 0, reasoning: 0 };
-  const seen = { input: false, output: false, total: false, cacheRead: false, reasoning: false };
+  const totals = { input: 0, output: 0, total: 0, cacheRead: 0, cacheCreation: 0, reasoning: 0 };
+  const seen = { input: false, output: false, total: false, cacheRead: false, cacheCreation: false, reasoning: false };
   let cost = 0;
   let priced = false;
   const models: string[] = [];
@@ -67,12 +68,11 @@ export function rollupMetadata(
     add('output', usage.outputTokens);
     add('total', usage.totalTokens ?? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0));
     add('cacheRead', usage.cacheReadTokens);
+    add('cacheCreation', usage.cacheCreationTokens);
     add('reasoning', usage.reasoningTokens);
     const price = prices && model ? priceOf(prices, model) : undefined;
     if (price) {
-      const cached = usage.cacheReadTokens ?? 0;
-      const fresh = Math.max(0, (usage.inputTokens ?? 0) - cached);
-      cost += (fresh * price.input + cached * (price.cacheRead ?? price.input) + (usage.outputTokens ?? 0) * price.output) / 1e6;
+      cost += callCost(usage, price);
       priced = true;
     }
   }
@@ -80,6 +80,7 @@ export function rollupMetadata(
   if (seen.output) metadata['output_tokens'] = totals.output;
   if (seen.input || seen.output || seen.total) metadata['total_tokens'] = totals.total;
   if (seen.cacheRead) metadata['cache_read_tokens'] = totals.cacheRead;
+  if (seen.cacheCreation) metadata['cache_creation_tokens'] = totals.cacheCreation;
   if (seen.reasoning) metadata['reasoning_tokens'] = totals.reasoning;
   if (priced) metadata['estimated_cost_usd'] = Math.round(cost * 1e6) / 1e6;
   if (models.length > 0) metadata['models'] = models.join(', ');
@@ -101,6 +102,20 @@ export function rollupMetadata(
     }
   }
   return metadata;
+}
+
+/**
+ * USD of one model call. Cache reads and cache writes are both part of the input tokens: each is
+ * priced at its own price when the table gives one, the rest of the input at the input price.
+ * Without a `cacheWrite` price, cache writes stay in the input at the input price (the sum is the
+ * one computed before cache writes were read, to the bit).
+ */
+function callCost(usage: UsageReading, price: ModelPrice): number {
+  const cached = usage.cacheReadTokens ?? 0;
+  const uncached = Math.max(0, (usage.inputTokens ?? 0) - cached);
+  const written = price.cacheWrite === undefined ? 0 : Math.min(usage.cacheCreationTokens ?? 0, uncached);
+  const fresh = uncached - written;
+  return (fresh * price.input + cached * (price.cacheRead ?? price.input) + written * (price.cacheWrite ?? 0) + (usage.outputTokens ?? 0) * price.output) / 1e6;
 }
 
 function usageOf(reading: CombinedReading | undefined): CombinedReading['usage'] {

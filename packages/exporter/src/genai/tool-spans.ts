@@ -4,6 +4,7 @@ import type { MappedSpan, JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
 import type { ToolCallReading } from './reading.js';
+import { SEMCONV_KEYS } from './read/semconv-keys.js';
 
 /** Tool call ids that already have an `execute_tool` span of their own: no synthetic span for them. */
 export function toolCallIdsWithSpans(spans: readonly ReadableSpanLike[], readings: ReadonlyMap<string, CombinedReading>): Set<string> {
@@ -11,7 +12,7 @@ export function toolCallIdsWithSpans(spans: readonly ReadableSpanLike[], reading
   for (const span of spans) {
     const reading = readings.get(span.spanContext().spanId);
     if (reading?.operation !== 'execute_tool') continue;
-    const id = stringAttribute(span.attributes, 'gen_ai.tool.call.id') ?? stringAttribute(span.attributes, 'ai.toolCall.id') ?? stringAttribute(span.attributes, 'tool.id');
+    const id = stringAttribute(span.attributes, SEMCONV_KEYS.toolCallId) ?? stringAttribute(span.attributes, 'ai.toolCall.id') ?? stringAttribute(span.attributes, 'tool.id');
     if (id) ids.add(id);
   }
   return ids;

@@ -49,7 +49,7 @@ const rendered = (key: string, match: ContentKey['match'] = 'tree', on: ContentC
   raw: 'never',
   ...(leaf !== undefined ? { leaf } : {}),
 });
-const rawIfCaptured = (key: string, on: ContentCarriers = SPAN): ContentKey => ({ key, match: 'exact', on, raw: 'if-captured' });
+const rawIfCaptured = (key: string, on: ContentCarriers = SPAN, match: ContentKey['match'] = 'exact'): ContentKey => ({ key, match, on, raw: 'if-captured' });
 
 /** Current and deprecated OpenTelemetry GenAI conventions: span attributes, span events, log records. */
 export const SEMCONV = {
@@ -82,13 +82,16 @@ export const SEMCONV = {
   evaluationExplanation: rawIfCaptured('gen_ai.evaluation.explanation', { span: true, events: [EVALUATION_RESULT], logs: [EVALUATION_RESULT] }),
 } as const satisfies Record<string, ContentKey>;
 
-/** Legacy OpenLLMetry flattened keys and Traceloop SDK decorator spans. */
+/** Legacy OpenLLMetry flattened keys, Traceloop SDK decorator spans and managed prompts. */
 export const OPENLLMETRY = {
   prompts: rendered('gen_ai.prompt.{N}', 'tree', SPAN, 'content'),
   completions: rendered('gen_ai.completion.{N}', 'tree', SPAN, 'content'),
   functions: rendered('llm.request.functions', 'tree', SPAN, '{N}.arguments'),
   entityInput: rendered('traceloop.entity.input'),
   entityOutput: rendered('traceloop.entity.output'),
+  // Managed prompts: the key and version are ids (trace metadata); the template and what filled it are content.
+  promptTemplate: rawIfCaptured('traceloop.prompt.template'),
+  promptTemplateVariables: rawIfCaptured('traceloop.prompt.template_variables', SPAN, 'tree'),
 } as const satisfies Record<string, ContentKey>;
 
 /** OpenInference (Arize). */

@@ -21,7 +21,7 @@
  * - outputValue    only when there are no output messages: `output.value` (same parsing) →
  *                  `retrieval.documents.{i}.document.id|content|score|metadata`
  * - usage          `llm.token_count.prompt|completion|total|prompt_details.cache_read|
- *                  completion_details.reasoning`
+ *                  prompt_details.cache_write|completion_details.reasoning`
  * - requestModel   `llm.request.model_name` → `model` of `llm.invocation_parameters` → `llm.model_name`
  *                  → `embedding.model_name`
  * - responseModel  `llm.response.model_name` → `llm.model_name` (the instrumentation overwrites it with
@@ -286,8 +286,16 @@ function readUsage(attributes: Attributes): UsageReading | undefined {
   const output = tokens(attributes['llm.token_count.completion']);
   const total = tokens(attributes['llm.token_count.total']);
   const cacheRead = tokens(attributes['llm.token_count.prompt_details.cache_read']);
+  const cacheCreation = tokens(attributes['llm.token_count.prompt_details.cache_write']);
   const reasoning = tokens(attributes['llm.token_count.completion_details.reasoning']);
-  return usageReading({ inputTokens: input, outputTokens: output, totalTokens: total, cacheReadTokens: cacheRead, reasoningTokens: reasoning });
+  return usageReading({
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: total,
+    cacheReadTokens: cacheRead,
+    cacheCreationTokens: cacheCreation,
+    reasoningTokens: reasoning,
+  });
 }
 
 const RESPONSE_OBJECTS = new Set(['chat.completion', 'response', 'text_completion']);

@@ -22,7 +22,8 @@
  * - usage          input `gen_ai.usage.prompt_tokens` → `gen_ai.usage.input_tokens`; output
  *                  `gen_ai.usage.completion_tokens` → `gen_ai.usage.output_tokens`; total
  *                  `llm.usage.total_tokens` → `gen_ai.usage.total_tokens`; cache read
- *                  `gen_ai.usage.cache_read_input_tokens`; reasoning `gen_ai.usage.reasoning_tokens`
+ *                  `gen_ai.usage.cache_read_input_tokens`; cache creation
+ *                  `gen_ai.usage.cache_creation_input_tokens`; reasoning `gen_ai.usage.reasoning_tokens`
  * - requestModel / responseModel `gen_ai.request.model` / `gen_ai.response.model`
  * - provider       `gen_ai.system` (a capitalised vendor: `OpenAI`, `Azure`, `AWS`…) → the semconv
  *                  `gen_ai.provider.name` value when unambiguous, else lower-cased as given
@@ -32,8 +33,9 @@
  * - error          ERROR status: `exception` event `type: message` → status message; else a completion
  *                  with `finish_reason` `error`
  *
- * Not read: `traceloop.workflow.name`, `traceloop.entity.path|version` and the other association
- * properties (`user_id`…): SpanReading has no field for them. The span is not OpenLLMetry (undefined)
+ * Not read: `traceloop.workflow.name`, `traceloop.entity.path|version`: SpanReading has no field for
+ * them. The user and session ids, the other association properties and the managed prompt's key and
+ * version are the trace context's (trace-context.ts), whatever span they are on. The span is not OpenLLMetry (undefined)
  * unless it carries one of the keys only Traceloop writes: `gen_ai.prompt.{i}.*`,
  * `gen_ai.completion.{i}.*`, `llm.request.type`, `llm.usage.total_tokens`, `llm.request.functions.*`
  * or `traceloop.*`.
@@ -247,8 +249,16 @@ function readUsage(attributes: Attributes): UsageReading | undefined {
   const output = tokens(attributes['gen_ai.usage.completion_tokens']) ?? tokens(attributes['gen_ai.usage.output_tokens']);
   const total = tokens(attributes['llm.usage.total_tokens']) ?? tokens(attributes['gen_ai.usage.total_tokens']);
   const cacheRead = tokens(attributes['gen_ai.usage.cache_read_input_tokens']);
+  const cacheCreation = tokens(attributes['gen_ai.usage.cache_creation_input_tokens']);
   const reasoning = tokens(attributes['gen_ai.usage.reasoning_tokens']);
-  return usageReading({ inputTokens: input, outputTokens: output, totalTokens: total, cacheReadTokens: cacheRead, reasoningTokens: reasoning });
+  return usageReading({
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: total,
+    cacheReadTokens: cacheRead,
+    cacheCreationTokens: cacheCreation,
+    reasoningTokens: reasoning,
+  });
 }
 
 /** Traceloop's vendor names → `gen_ai.provider.name` where the mapping is unambiguous. */
@@ -271,7 +281,8 @@ function providerOf(system: string | undefined): string | undefined {
   return PROVIDERS[key] ?? key;
 }
 
-const CONVERSATION_KEYS = ['session_id', 'sessionId', 'conversation_id', 'conversationId', 'thread_id', 'threadId'];
+/** Association properties read as the conversation id, the first present. */
+export const CONVERSATION_KEYS = ['session_id', 'sessionId', 'conversation_id', 'conversationId', 'thread_id', 'threadId'];
 
 function readIds(attributes: Attributes): IdsReading | undefined {
   const ids: IdsReading = {};

@@ -17,6 +17,7 @@
  * - usage          input: `gen_ai.usage.input_tokens` → `gen_ai.usage.prompt_tokens`;
  *                  output: `gen_ai.usage.output_tokens` → `gen_ai.usage.completion_tokens`;
  *                  cache read: `gen_ai.usage.cache_read.input_tokens` → `gen_ai.usage.cache_read_input_tokens`;
+ *                  cache creation: `gen_ai.usage.cache_creation.input_tokens` → `gen_ai.usage.cache_creation_input_tokens`;
  *                  reasoning: `gen_ai.usage.reasoning.output_tokens` → `gen_ai.usage.reasoning_tokens`;
  *                  total: `gen_ai.usage.total_tokens` (never computed here)
  * - requestModel / responseModel `gen_ai.request.model` / `gen_ai.response.model`
@@ -31,6 +32,7 @@
  * Values may be JSON strings (every JS SDK today) or structured (a future SDK): both are accepted.
  * Tool call parts inside output messages are only normalised here, not turned into `toolCalls`.
  * The span is "not semconv" (undefined) when none of the `gen_ai.*` attributes above gives anything.
+ * Every key read is in SEMCONV_KEYS (content keys: SEMCONV of the content list).
  */
 import { asString, isRecord, parseDeep, parseMaybeJson } from '../messages/json.js';
 import { isRedactionMarker, normalizeParsedMessage, normalizeParsedPart } from '../messages/normalize.js';
@@ -40,17 +42,18 @@ import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/t
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
 import { isAttributes, text, tokens, usageReading } from './values.js';
 import { SEMCONV } from '../privacy/content-keys.js';
+import { SEMCONV_KEYS as K } from './semconv-keys.js';
 
 export const readSemconv: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
   const reading: SpanReading = {};
 
-  const operation = text(attributes['gen_ai.operation.name']);
+  const operation = text(attributes[K.operationName]);
   // Operation names are lower snake case (custom ones too). Legacy Azure JS writes `Agent_Operation`
   // and `DeleteAgent` by a bug; leave those for the Azure reader, which knows the real operation.
   if (operation && operation === operation.toLowerCase()) reading.operation = operation;
 
-  const toolName = text(attributes['gen_ai.tool.name']);
+  const toolName = text(attributes[K.toolName]);
   // Span name SHOULD be `execute_tool {gen_ai.tool.name}`; only complete a bare name, never override one.
   // (Tool call id/type have no SpanReading field; mapper.ts and tool-spans.ts read them from the span.)
   if (toolName && asString(span?.name)?.trim() === 'execute_tool') {
@@ -79,16 +82,16 @@ export const readSemconv: SpanReader = (span) => {
   const usage = readUsage(attributes);
   if (usage) reading.usage = usage;
 
-  const requestModel = text(attributes['gen_ai.request.model']);
+  const requestModel = text(attributes[K.requestModel]);
   if (requestModel) reading.requestModel = requestModel;
-  const responseModel = text(attributes['gen_ai.response.model']);
+  const responseModel = text(attributes[K.responseModel]);
   if (responseModel) reading.responseModel = responseModel;
-  const provider = text(attributes['gen_ai.provider.name']) ?? text(attributes['gen_ai.system']);
+  const provider = text(attributes[K.providerName]) ?? text(attributes[K.system]);
   if (provider) reading.provider = provider;
 
   const ids = readIds(attributes);
   if (ids) reading.ids = ids;
-  const runStatus = text(attributes['gen_ai.thread.run.status']);
+  const runStatus = text(attributes[K.runStatus]);
   if (runStatus) reading.runStatus = runStatus;
 
   if (Object.keys(reading).length === 0) return undefined;
@@ -197,24 +200,30 @@ function instructionParts(item: JsonValue): Part[] {
 }
 
 function readUsage(attributes: Attributes): UsageReading | undefined {
-  const input = tokens(attributes['gen_ai.usage.input_tokens']) ?? tokens(attributes['gen_ai.usage.prompt_tokens']);
-  const output = tokens(attributes['gen_ai.usage.output_tokens']) ?? tokens(attributes['gen_ai.usage.completion_tokens']);
-  const cacheRead =
-    tokens(attributes['gen_ai.usage.cache_read.input_tokens']) ?? tokens(attributes['gen_ai.usage.cache_read_input_tokens']);
-  const reasoning =
-    tokens(attributes['gen_ai.usage.reasoning.output_tokens']) ?? tokens(attributes['gen_ai.usage.reasoning_tokens']);
-  const total = tokens(attributes['gen_ai.usage.total_tokens']);
-  return usageReading({ inputTokens: input, outputTokens: output, totalTokens: total, cacheReadTokens: cacheRead, reasoningTokens: reasoning });
+  const input = tokens(attributes[K.inputTokens]) ?? tokens(attributes[K.promptTokens]);
+  const output = tokens(attributes[K.outputTokens]) ?? tokens(attributes[K.completionTokens]);
+  const cacheRead = tokens(attributes[K.cacheReadTokens]) ?? tokens(attributes[K.cacheReadTokensTraceloop]);
+  const cacheCreation = tokens(attributes[K.cacheCreationTokens]) ?? tokens(attributes[K.cacheCreationTokensTraceloop]);
+  const reasoning = tokens(attributes[K.reasoningTokens]) ?? tokens(attributes[K.reasoningTokensTraceloop]);
+  const total = tokens(attributes[K.totalTokens]);
+  return usageReading({
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: total,
+    cacheReadTokens: cacheRead,
+    cacheCreationTokens: cacheCreation,
+    reasoningTokens: reasoning,
+  });
 }
 
 const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
-  ['agentId', 'gen_ai.agent.id'],
-  ['agentName', 'gen_ai.agent.name'],
-  ['conversationId', 'gen_ai.conversation.id'],
-  ['threadId', 'gen_ai.thread.id'],
-  ['runId', 'gen_ai.thread.run.id'],
-  ['responseId', 'gen_ai.response.id'],
-  ['messageId', 'gen_ai.message.id'],
+  ['agentId', K.agentId],
+  ['agentName', K.agentName],
+  ['conversationId', K.conversationId],
+  ['threadId', K.threadId],
+  ['runId', K.runId],
+  ['responseId', K.responseId],
+  ['messageId', K.messageId],
 ];
 
 function readIds(attributes: Attributes): IdsReading | undefined {

@@ -30,6 +30,7 @@
  *                  output `ai.usage.outputTokens` → `ai.usage.completionTokens` → `gen_ai.usage.output_tokens`
  *                  → `gen_ai.usage.completion_tokens`; total `ai.usage.totalTokens`;
  *                  cache read `ai.usage.inputTokenDetails.cacheReadTokens` → `ai.usage.cachedInputTokens`;
+ *                  cache creation `ai.usage.inputTokenDetails.cacheWriteTokens` (ai 6+);
  *                  reasoning `ai.usage.outputTokenDetails.reasoningTokens` → `ai.usage.reasoningTokens`
  * - requestModel   `ai.model.id` → `gen_ai.request.model`
  * - responseModel  `ai.response.model` → `gen_ai.response.model`
@@ -255,11 +256,13 @@ function readUsage(attributes: Attributes): UsageReading | undefined {
   ]);
   const total = first(attributes, ['ai.usage.totalTokens']);
   const cacheRead = first(attributes, ['ai.usage.inputTokenDetails.cacheReadTokens', 'ai.usage.cachedInputTokens']);
+  const cacheCreation = first(attributes, ['ai.usage.inputTokenDetails.cacheWriteTokens']);
   const reasoning = first(attributes, ['ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.reasoningTokens']);
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
   if (total !== undefined) usage.totalTokens = total;
   if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
+  if (cacheCreation !== undefined) usage.cacheCreationTokens = cacheCreation;
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
   return Object.keys(usage).length > 0 ? usage : undefined;
 }
@@ -301,7 +304,22 @@ function providerOf(value: string | undefined): string | undefined {
 }
 
 const CONVERSATION_KEYS = new Set(['sessionid', 'conversationid', 'threadid', 'chatid']);
-const METADATA_PREFIXES = ['ai.telemetry.metadata.', 'ai.settings.context.', 'ai.settings.runtimeContext.'];
+/** Where the SDK writes the caller's telemetry metadata: ai ≤ 6, then ai 7 Legacy's two contexts. */
+const METADATA_PREFIXES = ['ai.telemetry.metadata.', 'ai.settings.context.', 'ai.settings.runtimeContext.'] as const;
+
+/**
+ * The caller's telemetry metadata, prefix by prefix in the order above, then in attribute order,
+ * each name lower-cased without `_`/`-` (`sessionId`, `session_id` → `sessionid`).
+ */
+export function telemetryMetadata(attributes: Attributes): Array<readonly [name: string, value: unknown]> {
+  const entries: Array<readonly [string, unknown]> = [];
+  for (const prefix of METADATA_PREFIXES) {
+    for (const key of Object.keys(attributes)) {
+      if (key.startsWith(prefix)) entries.push([key.slice(prefix.length).replace(/[_-]/g, '').toLowerCase(), attributes[key]]);
+    }
+  }
+  return entries;
+}
 
 function readIds(attributes: Attributes): IdsReading | undefined {
   const ids: IdsReading = {};
@@ -309,15 +327,11 @@ function readIds(attributes: Attributes): IdsReading | undefined {
   if (functionId) ids.agentName = functionId;
   const responseId = text(attributes['ai.response.id']) ?? text(attributes['gen_ai.response.id']);
   if (responseId) ids.responseId = responseId;
-  outer: for (const prefix of METADATA_PREFIXES) {
-    for (const key of Object.keys(attributes)) {
-      if (!key.startsWith(prefix)) continue;
-      const name = key.slice(prefix.length).replace(/[_-]/g, '').toLowerCase();
-      const value = text(attributes[key]);
-      if (value && CONVERSATION_KEYS.has(name)) {
-        ids.conversationId = value;
-        break outer;
-      }
+  for (const [name, raw] of telemetryMetadata(attributes)) {
+    const value = text(raw);
+    if (value && CONVERSATION_KEYS.has(name)) {
+      ids.conversationId = value;
+      break;
     }
   }
   return Object.keys(ids).length > 0 ? ids : undefined;
