@@ -376,7 +376,8 @@ describe.skipIf(skipReason !== undefined)(
         const command = quickstart.noCode.replace(KEY, key);
         const run = await shOk(command, { cwd: dir, env: { NEXUS_BASE_URL: url }, timeoutMs: 60_000 });
         const otelTraceId = otelTraceIdOf(run.stdout);
-        expectTheRun(await nexusTrace(otelTraceId), otelTraceId, undefined);
+        // OTEL_SERVICE_NAME in the README's command names the agent (without it: unknown_service:node).
+        expectTheRun(await nexusTrace(otelTraceId), otelTraceId, 'support-bot');
       });
     });
   },

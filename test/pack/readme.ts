@@ -83,7 +83,7 @@ export interface QuickstartSection {
   snippet: string;
   /** The sentence's CommonJS import line. */
   commonJsImport: string;
-  /** `NEXUS_API_KEY=nxs_… OTEL_TRACES_EXPORTER=nexus node --import @nexus-otel/exporter/register app.js`. */
+  /** `NEXUS_API_KEY=nxs_… OTEL_SERVICE_NAME=support-bot OTEL_TRACES_EXPORTER=nexus node --import @nexus-otel/exporter/register app.js`. */
   noCode: string;
 }
 

@@ -86,6 +86,10 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
 
   // The Nexus agent of the trace: limits of the free plan are per agent name.
   const agent = config.agent ?? mapped?.header.serviceName ?? 'unknown_service';
+  if (config.agent === undefined && agent.startsWith('unknown_service')) {
+    // The SDK's default resource: every trace of every such app would land under one agent, silently.
+    reporter.once('unknown-service', 'warn', `traces go to the Nexus agent ${JSON.stringify(agent.slice(0, 100))}: the app sets no service name. Set OTEL_SERVICE_NAME (or NEXUS_AGENT, or the agent option) to name it.`);
+  }
   if (mapped && trace.nexusTraceId === undefined) {
     const created = await createTrace(trace, mapped, agent, deps, cancelled);
     if (created !== 'created') return created;
