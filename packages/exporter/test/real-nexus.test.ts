@@ -209,6 +209,19 @@ describe('a span row the server cannot store', () => {
     expect(JSON.stringify(stored!.spans[0]!.input)).toContain(TRUNCATION_MARKER);
   });
 
+  it('the server’s own 500 to a 1.2 MB + 1.2 MB row (maxSpanBytes raised past it): two tries, then cut and stored', async () => {
+    h = await harness({ maxFieldBytes: 4 * 1024 * 1024, maxSpanBytes: 4 * 1024 * 1024 });
+    const f = new SpanFactory();
+    const big = 'x'.repeat(1_200_000);
+    const root = f.start('invoke_agent', undefined, { 'app.in': big, 'app.out': big });
+    await exportBatch(h.exporter, f.end(root));
+    await h.exporter.forceFlush();
+    const [stored] = h.server.traces();
+    expect(stored!.status).toBe('success');
+    expect(stored!.spans).toHaveLength(1);
+    expect(h.server.requests.filter((entry) => SPANS.test(entry.path)).map((entry) => entry.status)).toEqual([500, 500, 201]);
+  });
+
   it('a repeated 500 to one large span: cut down once and sent again, not retried like an outage', async () => {
     h = await harness({ maxFieldBytes: 4 * 1024 * 1024, maxSpanBytes: 4 * 1024 * 1024 });
     const f = new SpanFactory();
