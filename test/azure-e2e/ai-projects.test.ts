@@ -3,7 +3,6 @@ import { generateKey, startNexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter } from '@nexus-otel/exporter';
 import {
   ANSWER,
-  canTrustAtRuntime,
   CODE,
   CODE_LOGS,
   createAgentsV2Routes,
@@ -15,11 +14,10 @@ import {
 } from '@nexus-otel/example-azure-agents/foundry-stub';
 import { spanTree, spansNamed } from './span-tree.js';
 import { startAzureTracing } from './tracing.js';
+import { NODE_22_19 } from '../../test-support/requirements.js';
 
-const major = Number(process.versions.node.split('.')[0]);
 // @azure/ai-projects 2.10.0 (and the openai 7 it uses) need Node >= 22; CI runs this file on Node 22.
 // Trusting the stub's certificate at run time needs Node >= 22.19.
-const supported = major >= 22 && canTrustAtRuntime();
 
 const credential = { getToken: async () => ({ token: 'fake', expiresOnTimestamp: Date.now() + 3600_000 }) };
 
@@ -28,7 +26,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe.skipIf(!supported)('@azure/ai-projects 2.10.0 (GenAI tracing) → NexusSpanExporter → Nexus', () => {
+describe.skipIf(NODE_22_19.unmet)('@azure/ai-projects 2.10.0 (GenAI tracing) → NexusSpanExporter → Nexus', NODE_22_19.options, () => {
   it('an agent turn with code_interpreter and a function call becomes invoke_agent and execute_tool spans', async () => {
     const cert = createSelfSignedCert();
     const v2 = createAgentsV2Routes();

@@ -30,11 +30,10 @@ import {
 } from '@nexus-otel/example-openai/openai-stub';
 import { spanTree, spansNamed } from './span-tree.js';
 import type { OpenAiTracing } from './tracing.js';
+import { NODE_22_15 } from '../../test-support/requirements.js';
 
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 // @opentelemetry/instrumentation-openai 0.22 (and the OTel JS 3.x line it needs) wants Node >= 22.15;
 // CI runs this file on Node 22 too.
-const supported = major > 22 || (major === 22 && minor >= 15);
 
 const CHAT_SPAN = `chat ${MODEL}`;
 
@@ -77,7 +76,7 @@ function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-describe.skipIf(!supported)('openai 6 + @opentelemetry/instrumentation-openai 0.22 (spans and log records) → createNexusExporters → Nexus', () => {
+describe.skipIf(NODE_22_15.unmet)('openai 6 + @opentelemetry/instrumentation-openai 0.22 (spans and log records) → createNexusExporters → Nexus', NODE_22_15.options, () => {
   it('Chat Completions with content capture: the log records become the chat span\'s messages', async () => {
     const { stub, nexus, tracing, client } = await setUp({ 'POST /v1/chat/completions': chatCompletion }, true);
 

@@ -4,12 +4,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { generateKey, startNexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter } from '@nexus-otel/exporter';
-
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-const supported = major > 22 || (major === 22 && minor >= 15);
+import { NODE_22_15 } from '../../test-support/requirements.js';
 
 // The 3.x SDK needs Node >= 22.15; CI runs this file on Node 22 (see .ci/run).
-describe.skipIf(!supported)('OpenTelemetry JS 3.x (@opentelemetry/sdk-trace)', () => {
+describe.skipIf(NODE_22_15.unmet)('OpenTelemetry JS 3.x (@opentelemetry/sdk-trace)', NODE_22_15.options, () => {
   it('a BatchSpanProcessor of the 3.x SDK delivers nested traces to Nexus', async () => {
     const key = generateKey();
     const server = await startNexusLocal({ keys: { [key]: {} } });

@@ -8,9 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
 import { createNexusExporters } from '@nexus-otel/exporter';
 import { recordUserFeedback } from '@nexus-otel/exporter/feedback';
-
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-const supported = major > 22 || (major === 22 && minor >= 15);
+import { NODE_22_15 } from '../../test-support/requirements.js';
 
 let server: NexusLocal | undefined;
 afterEach(async () => {
@@ -38,7 +36,7 @@ function agentRun(): void {
   root.end();
 }
 
-describe.skipIf(!supported)('usage paths, OpenTelemetry JS 3.x', () => {
+describe.skipIf(NODE_22_15.unmet)('usage paths, OpenTelemetry JS 3.x', NODE_22_15.options, () => {
   it('TracerProvider + LoggerProvider (processors take { exporter }): the run and its feedback land', async () => {
     const local = await nexus();
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLONE, installSection, KEY, PORT, quickstartSection, toCommonJs } from './readme.js';
 import { killGroup, sh, shOk, start, type Started } from './run.js';
+import { requirement } from '../../test-support/requirements.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -78,6 +79,7 @@ async function offline(): Promise<string | undefined> {
   return error?.replace(/^npm error /, '') ?? `npm ping exited ${ping.code}`;
 }
 const skipReason = await offline();
+const REGISTRY = requirement(skipReason && `npm cannot reach the registry (${skipReason})`, 'run npm test where npm can reach registry.npmjs.org');
 
 const scratch = skipReason === undefined ? mkdtempSync(join(tmpdir(), 'nexus-otel-pack-')) : tmpdir();
 const tarballs = new Map<Published['dir'], Tarball>();
@@ -150,8 +152,9 @@ describe('README Install section', () => {
   });
 });
 
-describe.skipIf(skipReason !== undefined)(
-  `the published packages as a user gets them${skipReason ? ` (skipped: npm cannot reach the registry: ${skipReason})` : ''}`,
+describe.skipIf(REGISTRY.unmet)(
+  'the published packages as a user gets them',
+  REGISTRY.options,
   () => {
     beforeAll(async () => {
       await shOk(install.pack, { cwd: ROOT, timeoutMs: 180_000 });

@@ -3,24 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasOpenssl, itemName, operationIdOf, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { itemName, operationIdOf, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
 import { generateKey, startNexusLocal, type NexusLocal, type StoredTrace } from '@nexus-otel/local';
 import { STUB_ANSWER, startOpenAiStub, type OpenAiStub } from '../../examples/env-only/openai-stub.js';
 import { runApp } from '../../examples/env-only/test/run-app.js';
+import { NODE_22_15, OPENSSL } from '../../test-support/requirements.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REGISTER = '@nexus-otel/exporter/register';
 const QUESTION = 'My order #1234 has not arrived. What can I do?';
 
-// sdk-node 0.30x and instrumentation-openai 0.22 need Node >= 22.15.
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-const otel3x = major > 22 || (major === 22 && minor >= 15);
-
 let nexus: NexusLocal;
 let openai: OpenAiStub;
 
 beforeAll(async () => {
-  if (!otel3x) return;
+  // sdk-node 0.30x and instrumentation-openai 0.22 need Node >= 22.15.
+  if (NODE_22_15.unmet) return;
   nexus = await startNexusLocal();
   openai = await startOpenAiStub();
 });
@@ -56,7 +54,7 @@ function otelTraceId(trace: StoredTrace): string {
   return String((trace.metadata as Record<string, unknown>)['otel_trace_id']);
 }
 
-describe.skipIf(!otel3x).concurrent('register on the OpenTelemetry JS 3.x line (sdk-node 0.301, instrumentation-openai 0.22)', () => {
+describe.skipIf(NODE_22_15.unmet).concurrent('register on the OpenTelemetry JS 3.x line (sdk-node 0.301, instrumentation-openai 0.22)', NODE_22_15.options, () => {
   it('OTEL_TRACES_EXPORTER=nexus,console: the run lands in Nexus with its content, and the console prints it', async () => {
     const key = generateKey();
     const run = await runApp(['--import', REGISTER, 'app.js'], { cwd: HERE, env: envFor(key, { OTEL_TRACES_EXPORTER: 'nexus,console' }) });
@@ -67,7 +65,7 @@ describe.skipIf(!otel3x).concurrent('register on the OpenTelemetry JS 3.x line (
     expect(run.stdout).toContain(`traceId: '${otelTraceId(trace)}'`);
   });
 
-  describe.skipIf(!hasOpenssl())('with Azure Monitor', () => {
+  describe.skipIf(OPENSSL.unmet)('with Azure Monitor', OPENSSL.options, () => {
     let ingestion: IngestionStub;
     let caDir: string;
 

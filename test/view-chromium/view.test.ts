@@ -7,7 +7,8 @@ import type { NexusLocal } from '@nexus-otel/local';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nexusWithAgentRuns } from './agent-run.js';
-import { hasChromium, launchChromium, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, launchChromium, type Browser } from './browser.js';
+import { requirement } from '../../test-support/requirements.js';
 
 /** Kept after the run for a human to look at; printed by the test. */
 export const SCREENSHOT_DIR = join(tmpdir(), 'nexus-otel-view');
@@ -28,7 +29,8 @@ async function screenshot(page: Page, name: string, fullPage = true): Promise<st
 const spanItem = (page: Page, name: string) =>
   page.locator('li.span').filter({ has: page.locator('.span-name').filter({ hasText: new RegExp(`^${name}$`) }) });
 
-describe.skipIf(!hasChromium)('trace view in headless Chromium (/usr/bin/chromium)', () => {
+const BROWSER = requirement(hasChromium ? undefined : `needs ${CHROMIUM}`, "install Debian's chromium (apt-get install chromium) and run npm test again");
+describe.skipIf(BROWSER.unmet)('trace view in headless Chromium (/usr/bin/chromium)', BROWSER.options, () => {
   let nexus: NexusLocal;
   let browser: Browser;
   let page: Page;

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateKey, startNexusLocal, type StoredSpan, type StoredTrace } from '@nexus-otel/local';
-import { ANSWER, canTrustAtRuntime, CODE, CODE_LOGS, USAGE, WEATHER_ARGUMENTS } from '../src/foundry/index.js';
+import { ANSWER, CODE, CODE_LOGS, USAGE, WEATHER_ARGUMENTS } from '../src/foundry/index.js';
 import { AGENT_NAME, getCurrentWeather, RUN_SPAN, runAzureAgentsExample } from '../src/index.js';
+import { NODE_22_19 } from '../../../test-support/requirements.js';
 
-const major = Number(process.versions.node.split('.')[0]);
 // @azure/ai-projects 2.10 needs Node >= 22, OTel JS 3.x >= 22.15, and trusting the stub's
 // certificate at run time >= 22.19 (canTrustAtRuntime). CI runs this file on Node 22.
-const supported = major >= 22 && canTrustAtRuntime();
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -17,7 +16,7 @@ function spansNamed(trace: StoredTrace, name: string): StoredSpan[] {
   return trace.spans.filter((s) => s.name === name).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
-describe.skipIf(!supported)('examples/azure-agents: an ai-projects agent run against the local Foundry stub', () => {
+describe.skipIf(NODE_22_19.unmet)('examples/azure-agents: an ai-projects agent run against the local Foundry stub', NODE_22_19.options, () => {
   it('lands in Nexus as one trace with the agent turns, both tool calls and the tokens, and on the console', async () => {
     const key = generateKey();
     const nexus = await startNexusLocal({ keys: { [key]: {} } });

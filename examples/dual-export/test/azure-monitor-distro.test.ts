@@ -1,7 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hasOpenssl, operationIds, spanItems, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { operationIds, spanItems, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { OPENSSL } from '../../../test-support/requirements.js';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
 import { runAgentTurn } from '../src/agent.js';
 import { startWithAzureMonitor } from '../src/azure-monitor-distro.js';
@@ -61,7 +62,7 @@ async function burst(count: number, millis: number): Promise<string[]> {
 
 const nexusTraceIds = () => nexus.traces().map((stored) => String((stored.metadata as Record<string, unknown>)['otel_trace_id']));
 
-describe.skipIf(!hasOpenssl())('useAzureMonitor({ spanProcessors, logRecordProcessors }) with Nexus beside it', () => {
+describe.skipIf(OPENSSL.unmet)('useAzureMonitor({ spanProcessors, logRecordProcessors }) with Nexus beside it', OPENSSL.options, () => {
   it('one run lands in Application Insights and in Nexus, with the same trace id', async () => {
     start(true);
     const { traceId } = await runAgentTurn(trace.getTracer('weather-app'));

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hasOpenssl, operationIds, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { operationIds, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { OPENSSL } from '../../../test-support/requirements.js';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
 import { startWithAzureMonitor } from '../src/azure-monitor-distro.js';
 
@@ -25,7 +26,7 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-describe.skipIf(!hasOpenssl())('useAzureMonitor with OTEL_TRACES_SAMPLER=always_on', () => {
+describe.skipIf(OPENSSL.unmet)('useAzureMonitor with OTEL_TRACES_SAMPLER=always_on', OPENSSL.options, () => {
   it('keeps every trace without a code change: the environment wins over the distro\'s default', async () => {
     vi.stubEnv('OTEL_TRACES_SAMPLER', 'always_on');
     const distro = startWithAzureMonitor({

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hasOpenssl } from '@nexus-otel/appinsights-local';
+import { OPENSSL } from '../../../test-support/requirements.js';
 import { runExample } from '../src/example.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe.skipIf(!hasOpenssl())('the dual-export example (npm start)', () => {
+describe.skipIf(OPENSSL.unmet)('the dual-export example (npm start)', OPENSSL.options, () => {
   it('runs each setup once against the local Nexus and Application Insights, and each run is in both with the same id', async () => {
     vi.stubEnv('NEXUS_API_KEY', '');
     vi.stubEnv('APPLICATIONINSIGHTS_CONNECTION_STRING', '');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hasOpenssl, itemName, operationIds, spanItems, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { itemName, operationIds, spanItems, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { OPENSSL } from '../../../test-support/requirements.js';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
 import { runAgentTurn, tracerOf } from '../src/agent.js';
 import { startHandBuilt, type HandBuilt } from '../src/hand-built.js';
@@ -25,7 +26,7 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-describe.skipIf(!hasOpenssl())('a hand-built NodeTracerProvider: AzureMonitorTraceExporter + NexusSpanExporter + ConsoleSpanExporter', () => {
+describe.skipIf(OPENSSL.unmet)('a hand-built NodeTracerProvider: AzureMonitorTraceExporter + NexusSpanExporter + ConsoleSpanExporter', OPENSSL.options, () => {
   it('one run lands in Application Insights, Nexus and the console with the same trace id', async () => {
     const printed: unknown[] = [];
     vi.spyOn(console, 'dir').mockImplementation((value: unknown) => void printed.push(value));

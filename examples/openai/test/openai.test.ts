@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKey, startNexusLocal, type StoredSpan, type StoredTrace } from '@nexus-otel/local';
-import { nodeSupportProblem } from '../src/node-support.js';
 import { QUESTION, RUN_SPAN } from '../src/example.js';
 import { TOOL_CALL, TOOL_USAGE, WEATHER_ANSWER } from '../src/openai-stub.js';
 import { getWeather } from '../src/weather.js';
+// The Node >= 22.15 that src/node-support.ts requires of the example.
+import { NODE_22_15 } from '../../../test-support/requirements.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const CHAT = 'chat gpt-4o-mini';
@@ -48,7 +49,7 @@ function onlySpan(trace: StoredTrace, name: string, index = 0): StoredSpan {
   return spans[index]!;
 }
 
-describe.skipIf(nodeSupportProblem() !== undefined)('examples/openai: openai + instrumentation-openai against the local OpenAI stub', () => {
+describe.skipIf(NODE_22_15.unmet)('examples/openai: openai + instrumentation-openai against the local OpenAI stub', NODE_22_15.options, () => {
   it('lands in Nexus as one trace with both chat spans, their messages, the tool call with arguments and result, and tokens', async () => {
     expect(existsSync(`${dist}main.js`), 'examples/openai/dist is missing: npm run build').toBe(true);
     const key = generateKey();

@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AzureMonitorTraceExporter } from '@azure/monitor-opentelemetry-exporter';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { hasOpenssl, itemName, operationIds, startIngestionStub, type Envelope, type IngestionStub } from '../src/index.js';
+import { itemName, operationIds, startIngestionStub, type Envelope, type IngestionStub } from '../src/index.js';
+import { OPENSSL } from '../../../test-support/requirements.js';
 
 let stub: IngestionStub;
 beforeEach(async () => {
@@ -34,7 +35,7 @@ const item = (name: string, operationId: string): Envelope => ({
   data: { baseType: 'RemoteDependencyData', baseData: { name } },
 });
 
-describe.skipIf(!hasOpenssl())('the local Application Insights ingestion endpoint', () => {
+describe.skipIf(OPENSSL.unmet)('the local Application Insights ingestion endpoint', OPENSSL.options, () => {
   it('accepts track requests gzipped, plain and newline-delimited, and answers as Breeze does', async () => {
     const gzipped = await post('/v2.1/track', gzipSync(JSON.stringify([item('a', 'op1'), item('b', 'op1')])), { 'content-encoding': 'gzip' });
     expect(gzipped).toMatchObject({ status: 200, body: { itemsReceived: 2, itemsAccepted: 2, errors: [] } });

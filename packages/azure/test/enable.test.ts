@@ -1,7 +1,8 @@
 import { createTracingClient } from '@azure/core-tracing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
-import { hasOpenssl, itemName, operationIdOf, operationIds, spanItems, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { itemName, operationIdOf, operationIds, spanItems, startIngestionStub, type IngestionStub } from '@nexus-otel/appinsights-local';
+import { OPENSSL } from '../../../test-support/requirements.js';
 import { enableAzureTracing, type AzureTracing, type ProjectWithTelemetry } from '../src/index.js';
 import { runAgentTurn, tracerOf } from './agent-turn.js';
 
@@ -50,7 +51,7 @@ const options = (withNexus: boolean) => ({
   onNotice: (line: string) => notices.push(line),
 });
 
-describe.skipIf(!hasOpenssl())('enableAzureTracing(project)', () => {
+describe.skipIf(OPENSSL.unmet)('enableAzureTracing(project)', OPENSSL.options, () => {
   it('one run lands in Nexus and in the project\'s Application Insights, and the Nexus trace names its operation id', async () => {
     tracing = await enableAzureTracing(fakeProject(stub.connectionString), options(true));
     expect(tracing.destinations).toEqual({ nexus: true, applicationInsights: true, console: false });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, runCli } from '../src/cli.js';
 import { call, generateKey, spanBody, traceBody } from './helpers.js';
+import { requirement } from '../../../test-support/requirements.js';
 
 describe('parseCliArgs', () => {
   it('has defaults', () => {
@@ -141,7 +142,8 @@ describe('runCli with random faults', () => {
 
 // The built bin (present after `tsc -b`, as in `pnpm test`): a real process, stopped by a signal.
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-describe.skipIf(!existsSync(bin))('nexus-otel-local process', () => {
+const BUILT = requirement(existsSync(bin) ? undefined : 'needs the built bin (packages/local/dist/cli.js)', 'run npm run build, then npm test');
+describe.skipIf(BUILT.unmet)('nexus-otel-local process', BUILT.options, () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`serves and stops cleanly on ${signal}`, async () => {
       const child = spawn(process.execPath, [bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
