@@ -1,7 +1,8 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { runAzureAgentsExample } from '@nexus-otel/example-azure-agents';
 import { generateKey, startNexusLocal, type NexusLocal, type StoredTrace } from '@nexus-otel/local';
-import { shouldKeepServing, untilInterrupted } from './hold.js';
+import { exitReason, howToKeepServing, untilInterrupted } from './hold.js';
+import type { DemoOptions } from './options.js';
 import { traceSummary } from './summary.js';
 
 const log = (line: string): void => console.log(`[demo] ${line}`);
@@ -12,14 +13,15 @@ function findRun(local: NexusLocal, otelTraceId: string): StoredTrace | undefine
 
 /**
  * The demo: the azure-agents example (a real @azure/ai-projects agent with code interpreter and a
- * function tool) against the local Foundry stub, exported to the console and to a local Nexus
- * started here, then the URL of that run in the local trace view. With NEXUS_API_KEY set, the same
- * run goes to the real Nexus (NEXUS_BASE_URL, if set) and no local server starts.
+ * function tool) against the local Foundry stub, exported to a local Nexus started here (and with
+ * --console to the console), then the run as Nexus stored it and the URL of its trace view, served
+ * until Ctrl+C / SIGTERM. With NEXUS_API_KEY set, the same run goes to the real Nexus
+ * (NEXUS_BASE_URL, if set) and no local server starts.
  */
-export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
   // `env: {}`: always the local Foundry stub, even where AZURE_AI_PROJECT_ENDPOINT is set.
-  const example = { console: true, env: {}, log };
+  const example = { console: options.console, env: {}, log };
 
   if (env['NEXUS_API_KEY']) {
     const base = env['NEXUS_BASE_URL'] || 'https://nexus.keylightdigital.dev';
@@ -40,9 +42,15 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
     if (!stored) throw new Error(`the run (OTel trace ${run.traceId}) did not reach the local Nexus`);
     console.log(`\n${traceSummary(stored).join('\n')}\n`);
     console.log(`Trace view: ${local.viewUrl(stored.id)}`);
-    if (shouldKeepServing(env)) {
-      console.log('Serving the local Nexus for the browser; press Ctrl+C to stop.');
-      await untilInterrupted();
+    // The summary replaced the span dump; say where it went.
+    if (!options.console) log('to also print every span as the OTel console exporter does: npm run demo -- --console');
+    const reason = exitReason(options, env);
+    if (reason) {
+      log(`exiting (${reason}): the trace view stops with the demo; ${howToKeepServing(reason)}`);
+    } else {
+      const stopped = untilInterrupted();
+      log(`serving the trace view at ${local.url} until Ctrl+C / SIGTERM`);
+      log(`stopped (${await stopped})`);
     }
   } finally {
     await local.close();
