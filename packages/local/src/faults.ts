@@ -37,7 +37,8 @@ export type OutageMode =
 
 export interface Faults {
   latency(ms: number): void;
-  failNext(n: number, status: number, opts?: { body?: unknown; match?: RequestMatch }): void;
+  /** `headers`: extra response headers of the failure (e.g. `retry-after`). */
+  failNext(n: number, status: number, opts?: { body?: unknown; match?: RequestMatch; headers?: Record<string, string> }): void;
   resetNext(n: number, opts?: { match?: RequestMatch }): void;
   dropResponseNext(n: number, opts?: { match?: RequestMatch }): void;
   /** Turns random faults on (replacing the previous settings), or off with `null`. */
@@ -59,7 +60,7 @@ export interface Faults {
 export type FaultKind = 'fail' | 'reset' | 'drop';
 
 export type Fault =
-  | { kind: 'fail'; status: number; hasBody: boolean; body: unknown }
+  | { kind: 'fail'; status: number; hasBody: boolean; body: unknown; headers?: Record<string, string> }
   | { kind: 'reset' }
   | { kind: 'drop' };
 
@@ -140,11 +141,12 @@ export class FaultQueue implements Faults {
     return this.extraLatency;
   }
 
-  failNext(n: number, status: number, opts: { body?: unknown; match?: RequestMatch } = {}): void {
+  failNext(n: number, status: number, opts: { body?: unknown; match?: RequestMatch; headers?: Record<string, string> } = {}): void {
     checkCount(n);
     checkStatus(status);
     const hasBody = opts.body !== undefined;
-    this.push({ kind: 'fail', status, hasBody, body: opts.body }, n, opts.match);
+    const headers = opts.headers ? { ...opts.headers } : undefined;
+    this.push({ kind: 'fail', status, hasBody, body: opts.body, ...(headers ? { headers } : {}) }, n, opts.match);
   }
 
   resetNext(n: number, opts: { match?: RequestMatch } = {}): void {

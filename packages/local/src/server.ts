@@ -139,7 +139,8 @@ function send(res: ServerResponse, reply: Reply): void {
 }
 
 function faultReply(fault: Extract<Fault, { kind: 'fail' }>): Reply {
-  return fault.hasBody ? json(fault.status, fault.body) : text(fault.status);
+  const reply = fault.hasBody ? json(fault.status, fault.body) : text(fault.status);
+  return fault.headers ? { ...reply, headers: { ...reply.headers, ...fault.headers } } : reply;
 }
 
 function checkNonNegative(name: string, value: number): void {

@@ -58,6 +58,17 @@ describe('failNext', () => {
     expect(local.traces()).toHaveLength(1);
   });
 
+  it('carries the response headers given (a Retry-After), on the faulted answers only', async () => {
+    local.faults.failNext(1, 503, { body: { error: 'Service Unavailable' }, headers: { 'retry-after': '2' } });
+    const faulted = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+    expect(faulted.status).toBe(503);
+    expect(faulted.headers.get('retry-after')).toBe('2');
+    expect(faulted.headers.get('content-type')).toMatch(/^application\/json/);
+    const next = await call(local, 'POST', '/api/v1/traces', { key, body: traceBody() });
+    expect(next.status).toBe(201);
+    expect(next.headers.get('retry-after')).toBeNull();
+  });
+
   it('answers plain text when no body is given, n times, before auth', async () => {
     local.faults.failNext(2, 500);
     for (let i = 0; i < 2; i++) {
