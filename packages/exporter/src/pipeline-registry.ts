@@ -28,16 +28,24 @@ export function sharedPipeline(options: NexusExporterOptions): NexusPipeline {
   return pipeline;
 }
 
-/** Settings as resolved (environment included); functions and objects by identity; the key hashed. */
+/**
+ * Settings as resolved (environment included); functions and objects by identity; the key, headers,
+ * proxy and CAs by a hash of their content (the environment makes new ones for every exporter). The
+ * export mode is left out: it is each exporter's own.
+ */
 function fingerprint(options: NexusExporterOptions): string | undefined {
   const resolved = resolveConfig(options);
   if (!resolved.ok) return undefined;
-  const { apiKey, baseUrl, ...rest } = resolved.config;
-  const parts: unknown[] = [createHash('sha256').update(apiKey).digest('hex'), baseUrl.href];
+  const { apiKey, baseUrl, headers, proxy, ca, exportMode: _mode, ...rest } = resolved.config;
+  const parts: unknown[] = [hash(apiKey), baseUrl.href, hash(JSON.stringify(Object.entries(headers).sort())), hash(proxy?.href ?? ''), hash(JSON.stringify(ca ?? null))];
   for (const [name, value] of Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))) {
     parts.push(name, typeof value === 'object' || typeof value === 'function' ? identityOf(value) : value);
   }
   return JSON.stringify(parts);
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function identityOf(value: object | null | undefined): number | null {

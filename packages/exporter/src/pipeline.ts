@@ -1,23 +1,24 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { backoffMillis } from './nexus/backoff.js';
 import { Blocks } from './upload/blocks.js';
-import { HttpTransport, safeUrl } from './nexus/http.js';
+import { HttpTransport, hostOf, safeUrl, type HttpResult } from './nexus/http.js';
 import { Limiter } from './nexus/limiter.js';
 import { NexusClient } from './nexus/client.js';
-import { Reporter } from './diag/reporter.js';
+import { classify } from './nexus/outcome.js';
+import { Reporter, type DropReason } from './diag/reporter.js';
 import { DeliveryWatch } from './diag/delivery.js';
 import { TraceStore } from './assemble/trace-store.js';
 import { createGenAiMapper } from './genai/mapper.js';
 import { withTraceMetadata } from './map/trace-metadata.js';
 import { cleanMetadataValues } from './genai/privacy/redact.js';
-import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
+import { resolveConfig, secretsOf, type ResolvedConfig } from './config/resolve.js';
 import { endIfRunning, runTraceJob, type JobDeps } from './upload/trace-job.js';
 import { selectUploadable } from './upload/select.js';
-import type { ReadableSpanLike } from './otel/types.js';
+import { ExportResultCode, type ExportResultLike, type ReadableSpanLike } from './otel/types.js';
 import type { ReadableLogRecordLike } from './otel/log-types.js';
 import { LogIntake } from './logs/log-intake.js';
-import type { NexusExporterOptions } from './config/options.js';
-import type { TraceState } from './assemble/trace-state.js';
+import type { ExportMode, NexusExporterOptions } from './config/options.js';
+import type { HeldSpan, TraceState } from './assemble/trace-state.js';
 
 /** Counters for tests, benchmarks and health checks. */
 export interface NexusExporterStats {
@@ -29,6 +30,15 @@ export interface NexusExporterStats {
   requests: number;
   /** Spans that did not reach Nexus, by reason. */
   dropped: Record<string, number>;
+}
+
+/** One `immediate` export: the spans of its batch still on their way, and what became of the others. */
+interface Batch {
+  readonly pending: Set<HeldSpan>;
+  /** Its traces: done when none has work left, the final status PATCH included. */
+  readonly traces: Set<TraceState>;
+  readonly dropped: Map<DropReason, number>;
+  readonly startedAt: number;
 }
 
 /**
@@ -45,9 +55,15 @@ export class NexusPipeline {
   private readonly transport: HttpTransport | undefined;
   private readonly deps: JobDeps | undefined;
   private readonly queue = new Set<TraceState>();
-  private readonly idleWaiters = new Set<() => void>();
+  /** Flushes and `immediate` exports waiting: each checks its own condition when work ends. */
+  private readonly waiters = new Set<() => void>();
+  /** Held spans of `immediate` exports still waiting, by span. */
+  private readonly batches = new Map<HeldSpan, Batch>();
+  private readonly watch: DeliveryWatch | undefined;
   private active = 0;
   private pauseUntil = 0;
+  /** A `Retry-After` from Nexus or a proxy: no trace upload starts before it, flush or not. */
+  private holdUntil = 0;
   private deferrals = 0;
   private flushing = 0;
   /** Flushes that also upload traces whose root has not ended (as `running`). */
@@ -65,8 +81,9 @@ export class NexusPipeline {
   private readonly sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(options: NexusExporterOptions = {}) {
-    // Whichever key was given is never said, in any encoding, even when this one is not used.
-    this.reporter.hide(options.apiKey, process.env['NEXUS_API_KEY']);
+    // Whichever key was given is never said, in any encoding, even when this one is not used; nor
+    // are extra header values or a proxy's password.
+    this.reporter.hide(options.apiKey, process.env['NEXUS_API_KEY'], ...secretsOf(options));
     const resolved = resolveConfig(options);
     if (!resolved.ok) {
       this.reporter.once('disabled', 'warn', `disabled: ${resolved.reason}`);
@@ -74,10 +91,25 @@ export class NexusPipeline {
     }
     const config = resolved.config;
     this.config = config;
+    for (const warning of resolved.warnings) this.reporter.once(`config:${warning}`, 'warn', warning);
     this.store = new TraceStore(config, (reason, spans, cause) => this.reporter.drop(reason, spans, cause));
+    this.store.onSettled = (held, dropped) => this.settled(held, dropped);
     // 5xx answers are said once they outlast the first retries (8 × retryBaseMillis, 2 s by default).
-    const watch = new DeliveryWatch(this.reporter, config.baseUrl, 8 * config.retryBaseMillis);
-    this.transport = new HttpTransport(config.baseUrl, `Bearer ${config.apiKey}`, config.timeoutMillis, config.concurrency, (result) => watch.observe(result));
+    const watch = new DeliveryWatch(this.reporter, config.baseUrl, 8 * config.retryBaseMillis, Date.now, config.proxy ? hostOf(config.proxy) : undefined);
+    this.watch = watch;
+    this.transport = new HttpTransport({
+      baseUrl: config.baseUrl,
+      authorization: `Bearer ${config.apiKey}`,
+      timeoutMillis: config.timeoutMillis,
+      maxSockets: config.concurrency,
+      observe: (result) => {
+        watch.observe(result);
+        this.observeRetryAfter(result);
+      },
+      headers: config.headers,
+      ca: config.ca,
+      proxy: config.proxy,
+    });
     this.client = new NexusClient(this.transport, new Limiter(config.concurrency), config);
     this.client.onLookupExhausted = (agent) =>
       this.reporter.once('lookup-exhausted', 'warn', `a trace of agent ${JSON.stringify(agent.slice(0, 100))} whose creation was not confirmed could not be found among the many traces that started at the same millisecond; it was created again and may appear twice in Nexus.`);
@@ -129,6 +161,11 @@ export class NexusPipeline {
     return this.store !== undefined;
   }
 
+  /** How exporters built on this pipeline by `createNexusExporters` answer `export()`. */
+  get exportMode(): ExportMode {
+    return this.config?.exportMode ?? 'background';
+  }
+
   /** A log-record exporter uses the pipeline: finished traces wait `logWaitMillis` for their records. */
   attachLogs(): void {
     if (!this.store || !this.config || this.logs) return;
@@ -157,6 +194,48 @@ export class NexusPipeline {
   }
 
   /**
+   * `immediate` mode: files the spans, uploads everything held (incomplete traces as `running`, as
+   * `forceFlush()` does: at the end of a serverless invocation nothing else will come) and resolves
+   * once this batch's spans are in Nexus with their traces' final status, or after
+   * `flushTimeoutMillis`: FAILED, naming the cause, when spans of the batch were not delivered.
+   * Never rejects.
+   */
+  async exportSpansAndWait(spans: readonly ReadableSpanLike[]): Promise<ExportResultLike> {
+    const config = this.config;
+    const store = this.store;
+    if (!store || !config) {
+      this.acceptSpans(spans); // disabled: accepted and dropped, as in background mode
+      return { code: ExportResultCode.SUCCESS };
+    }
+    const batch: Batch = { pending: new Set(), traces: new Set(), dropped: new Map(), startedAt: Date.now() };
+    try {
+      if (this.aborted) return { code: ExportResultCode.FAILED, error: new Error('the Nexus exporter is shut down') };
+      this.accept(spans, batch);
+      const deadline = batch.startedAt + config.flushTimeoutMillis;
+      // The SDK's BatchSpanProcessor hands a flush over in several batches, one call after another:
+      // let them all be filed before incomplete traces go, or a child of this batch whose parent is
+      // in the next one would be posted at the top level.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.flushing += 1;
+      this.incompleteFlushes += 1;
+      try {
+        for (const trace of store.all()) this.enqueueIfReady(trace, Date.now());
+        this.pump();
+        await this.waitFor(() => this.batchDone(batch), deadline);
+      } finally {
+        this.flushing -= 1;
+        this.incompleteFlushes -= 1;
+      }
+      return this.batchResult(batch);
+    } catch (error) {
+      this.reporter.once('export-error', 'error', `export failed unexpectedly: ${String(error).slice(0, 300)}`);
+      return { code: ExportResultCode.FAILED, error: new Error(this.reporter.scrub(`export failed unexpectedly: ${String(error).slice(0, 300)}`)) };
+    } finally {
+      for (const held of batch.pending) this.batches.delete(held);
+    }
+  }
+
+  /**
    * Uploads everything held, incomplete traces included (as `running`) unless `incomplete` is false,
    * and waits for it, up to `flushTimeoutMillis`.
    */
@@ -172,7 +251,7 @@ export class NexusPipeline {
       this.logs?.sweep(Date.now(), final);
       for (const trace of this.store.all()) this.enqueueIfReady(trace, Date.now());
       this.pump();
-      await this.idle(deadline);
+      await this.waitFor(() => this.isIdle(), deadline);
     } catch (error) {
       this.reporter.once('flush-error', 'error', `forceFlush failed unexpectedly: ${String(error).slice(0, 300)}`);
     } finally {
@@ -199,6 +278,7 @@ export class NexusPipeline {
       this.endRunningTraces();
       await this.forceFlush(true);
       this.aborted = true;
+      this.notify(); // `immediate` exports still waiting answer now
       if (this.sweepTimer) clearInterval(this.sweepTimer);
       if (this.resumeTimer) clearTimeout(this.resumeTimer);
       if (this.store) {
@@ -253,16 +333,26 @@ export class NexusPipeline {
     };
   }
 
-  private accept(spans: readonly ReadableSpanLike[]): void {
+  private accept(spans: readonly ReadableSpanLike[], batch?: Batch): void {
     const store = this.store as TraceStore;
     const now = Date.now();
     const touched = new Set<TraceState>();
     for (const span of Array.isArray(spans) ? spans : []) {
       try {
-        const trace = store.add(span, now);
-        if (trace) touched.add(trace);
+        const filed = store.file(span, now);
+        if ('trace' in filed) {
+          touched.add(filed.trace);
+          if (batch) {
+            batch.pending.add(filed.held);
+            batch.traces.add(filed.trace);
+            this.batches.set(filed.held, batch);
+          }
+        } else if (batch) {
+          count(batch.dropped, filed.rejected);
+        }
       } catch (error) {
         this.reporter.drop('malformed_span', 1, `a span could not be read: ${String(error).slice(0, 200)}`);
+        if (batch) count(batch.dropped, 'malformed_span');
       }
     }
     for (const trace of touched) this.enqueueIfReady(trace, now);
@@ -313,8 +403,9 @@ export class NexusPipeline {
     const config = this.config as ResolvedConfig;
     while (this.active < config.concurrency && this.queue.size > 0) {
       const now = Date.now();
-      if (now < this.pauseUntil) {
-        this.resumeLater(this.pauseUntil - now);
+      const until = Math.max(this.pauseUntil, this.holdUntil);
+      if (now < until) {
+        this.resumeLater(until - now);
         return;
       }
       const trace = this.queue.values().next().value as TraceState;
@@ -329,7 +420,7 @@ export class NexusPipeline {
         .then((result) => this.finished(trace, result))
         .catch(() => undefined);
     }
-    this.notifyIfIdle();
+    this.notify();
   }
 
   private finished(trace: TraceState, result: 'done' | 'deferred'): void {
@@ -364,19 +455,24 @@ export class NexusPipeline {
     this.resumeTimer.unref();
   }
 
-  private idle(deadline: number): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+  /** Resolves once `ready()` holds (checked whenever work ends), or at the deadline. */
+  private waitFor(ready: () => boolean, deadline: number): Promise<void> {
+    if (ready()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.idleWaiters.delete(done);
+        this.waiters.delete(check);
         resolve();
       };
-      // Not unref'd: the app awaits this flush, so the process stays alive until it is done or
-      // the deadline passes, even when every request is sleeping between retries (Nexus down)
-      // and the exporter's own timers and sockets, all unref'd, would let it exit mid-flush.
+      const check = (): void => {
+        if (this.aborted || ready()) done();
+      };
+      // Not unref'd: the app awaits this flush (or, for an `immediate` export, the SDK's processor
+      // does, with a timer of its own), so the process stays alive until it is done or the deadline
+      // passes, even when every request is sleeping between retries (Nexus down) and the exporter's
+      // own timers and sockets, all unref'd, would let it exit mid-flush.
       const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      this.idleWaiters.add(done);
+      this.waiters.add(check);
     });
   }
 
@@ -384,8 +480,48 @@ export class NexusPipeline {
     return this.active === 0 && this.queue.size === 0;
   }
 
-  private notifyIfIdle(): void {
-    if (!this.isIdle()) return;
-    for (const waiter of [...this.idleWaiters]) waiter();
+  private notify(): void {
+    for (const check of [...this.waiters]) check();
   }
+
+  /** A held span left the store: delivered, or dropped for `dropped`. */
+  private settled(held: HeldSpan, dropped: DropReason | undefined): void {
+    const batch = this.batches.get(held);
+    if (!batch) return;
+    this.batches.delete(held);
+    batch.pending.delete(held);
+    if (dropped) count(batch.dropped, dropped);
+  }
+
+  private batchDone(batch: Batch): boolean {
+    if (batch.pending.size > 0) return false;
+    for (const trace of batch.traces) if (trace.scheduled || trace.uploading) return false;
+    return true;
+  }
+
+  private batchResult(batch: Batch): ExportResultLike {
+    const config = this.config as ResolvedConfig;
+    const problems: string[] = [];
+    const dropped = [...batch.dropped].map(([reason, n]) => `${reason}=${n}`).join(', ');
+    if (dropped) problems.push(`spans of this batch were dropped (${dropped})`);
+    if (batch.pending.size > 0) {
+      problems.push(`${batch.pending.size} span(s) were not in Nexus within flushTimeoutMillis (${config.flushTimeoutMillis} ms); they stay held and are retried`);
+    } else if ([...batch.traces].some((trace) => trace.scheduled || trace.uploading)) {
+      problems.push(`the final status of a trace was not in Nexus within flushTimeoutMillis (${config.flushTimeoutMillis} ms); it is retried`);
+    }
+    if (problems.length === 0) return { code: ExportResultCode.SUCCESS };
+    const cause = this.watch?.problemSince(batch.startedAt);
+    return { code: ExportResultCode.FAILED, error: new Error(this.reporter.scrub(`NexusSpanExporter: ${problems.join('; ')}${cause ? `. Last problem: ${cause}` : ''}`)) };
+  }
+
+  /** A 503, or a proxy's 429, that says when to come back: no upload starts before then. */
+  private observeRetryAfter(result: HttpResult): void {
+    const outcome = classify(result);
+    if (outcome.ok || outcome.failure.kind !== 'transient' || !outcome.failure.retryAfterMillis) return;
+    this.holdUntil = Math.max(this.holdUntil, Date.now() + outcome.failure.retryAfterMillis);
+  }
+}
+
+function count(counts: Map<DropReason, number>, reason: DropReason): void {
+  counts.set(reason, (counts.get(reason) ?? 0) + 1);
 }

@@ -255,7 +255,8 @@ async function quickstart(env: Record<string, string | undefined>): Promise<{ st
   const base = { ...process.env };
   for (const name of Object.keys(base)) if (name.startsWith('NEXUS_') || name.startsWith('OTEL_')) delete base[name];
   const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', QUICKSTART], {
-    env: { ...base, NEXUS_FLUSH_TIMEOUT_MILLIS: '1500', NEXUS_RETRY_BASE_MILLIS: '5', NEXUS_MAX_ATTEMPTS: '2', NEXUS_SPAN_FILTER: 'all', ...env },
+    // A named agent, as the Quickstart names it: the lines under test stay alone.
+    env: { ...base, NEXUS_AGENT: 'support-bot', NEXUS_FLUSH_TIMEOUT_MILLIS: '1500', NEXUS_RETRY_BASE_MILLIS: '5', NEXUS_MAX_ATTEMPTS: '2', NEXUS_SPAN_FILTER: 'all', ...env },
     timeout: 20_000,
   });
   expect(stdout).toContain('quickstart done');

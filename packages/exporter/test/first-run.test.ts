@@ -19,7 +19,7 @@ describe('an app with no service name', () => {
     expect(h.server.traces().map((t) => t.agentName)).toEqual(['unknown_service:node', 'unknown_service:node']);
     const lines = h.diagLines.filter((line) => line.includes('sets no service name'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^warn .*"unknown_service:node".*OTEL_SERVICE_NAME/);
+    expect(lines[0]).toMatch(/^warn .*"unknown_service:node".*NEXUS_AGENT.*service\.name on the provider's resource/);
   });
 
   it('says nothing when the service is named', async () => {

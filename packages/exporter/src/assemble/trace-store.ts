@@ -21,6 +21,12 @@ const RESPONSE_ID_KEYS = ['gen_ai.response.id', 'ai.response.id'];
 
 export type DropSink = (reason: DropReason, spans: number, cause: string) => void;
 
+/** What became of a held span: in Nexus (or left out by the mapper), or dropped, and why. */
+export type SettledSink = (held: HeldSpan, dropped: DropReason | undefined) => void;
+
+/** A span filed, or why it could not be. */
+export type Filed = { trace: TraceState; held: HeldSpan } | { rejected: DropReason };
+
 /**
  * Spans grouped by trace id, under caps on held spans and bytes, plus a bounded index of traces
  * already in Nexus (OTel trace id → Nexus trace id, span ids → Nexus span ids) so late spans join
@@ -32,6 +38,8 @@ export class TraceStore {
   private readonly responses = new Map<string, ResponseOrigin>();
   heldSpans = 0;
   heldBytes = 0;
+  /** Told each time a held span leaves the store (an `immediate` export waits on its batch's spans). */
+  onSettled: SettledSink | undefined;
 
   constructor(
     private readonly limits: StoreLimits,
@@ -48,22 +56,28 @@ export class TraceStore {
 
   /** Holds one ended span; returns its trace, or undefined when the span itself had to be dropped. */
   add(span: ReadableSpanLike, now: number): TraceState | undefined {
+    const filed = this.file(span, now);
+    return 'trace' in filed ? filed.trace : undefined;
+  }
+
+  /** Holds one ended span; returns it as held, or why it had to be dropped. */
+  file(span: ReadableSpanLike, now: number): Filed {
     const context = span.spanContext();
     const traceId = context?.traceId;
     if (typeof traceId !== 'string' || !traceId || typeof context.spanId !== 'string' || !context.spanId) {
       this.onDrop('malformed_span', 1, 'a span without a trace id or span id');
-      return undefined;
+      return { rejected: 'malformed_span' };
     }
     const bytes = estimateSpanBytes(span);
     if (bytes > this.limits.maxHeldBytes) {
       this.onDrop('held_bytes_cap', 1, `a single span of about ${bytes} bytes exceeds maxHeldBytes`);
-      return undefined;
+      return { rejected: 'held_bytes_cap' };
     }
     while (this.heldSpans + 1 > this.limits.maxHeldSpans || this.heldBytes + bytes > this.limits.maxHeldBytes) {
       const reason: DropReason = this.heldSpans + 1 > this.limits.maxHeldSpans ? 'held_spans_cap' : 'held_bytes_cap';
       if (!this.evictOldest(reason, traceId)) {
         this.onDrop(reason, 1, 'the span did not fit in the caps');
-        return undefined;
+        return { rejected: reason };
       }
     }
 
@@ -90,7 +104,7 @@ export class TraceStore {
     }
     this.indexResponse(span, traceId, localId);
     this.pruneIndex();
-    return trace;
+    return { trace, held };
   }
 
   /** The span that produced a response, if it passed through this exporter recently. */
@@ -150,20 +164,21 @@ export class TraceStore {
     }
   }
 
-  /** The span is in Nexus now, or was dropped: it no longer counts against the caps. */
-  release(trace: TraceState, localId: string): void {
+  /** The span is in Nexus now, or was dropped (`dropped` says why): it no longer counts against the caps. */
+  release(trace: TraceState, localId: string, dropped?: DropReason): void {
     const held = trace.held.get(localId);
     if (!held) return;
     trace.held.delete(localId);
     trace.heldBytes -= held.bytes;
     this.heldSpans -= 1;
     this.heldBytes -= held.bytes;
+    this.onSettled?.(held, dropped);
   }
 
   /** Drops every held span (and record) of a trace, counted under `reason`; keeps the index entry. */
   dropHeld(trace: TraceState, reason: DropReason, cause: string): void {
     const count = trace.held.size + this.releaseAllRecords(trace);
-    for (const localId of [...trace.held.keys()]) this.release(trace, localId);
+    for (const localId of [...trace.held.keys()]) this.release(trace, localId, reason);
     this.onDrop(reason, count, cause);
   }
 
@@ -177,10 +192,10 @@ export class TraceStore {
     return count;
   }
 
-  /** Forgets a trace entirely (dropped, or gone from Nexus). */
-  forget(trace: TraceState): void {
+  /** Forgets a trace entirely (dropped, or gone from Nexus): its held spans are dropped for `reason`. */
+  forget(trace: TraceState, reason: DropReason): void {
     this.releaseAllRecords(trace);
-    for (const localId of [...trace.held.keys()]) this.release(trace, localId);
+    for (const localId of [...trace.held.keys()]) this.release(trace, localId, reason);
     trace.dropped = true;
     this.traces.delete(trace.traceId);
   }
@@ -215,7 +230,7 @@ export class TraceStore {
     let count = 0;
     if (trace.nexusTraceId === undefined && !trace.uploading) {
       count = trace.held.size + [...trace.records.values()].reduce((n, list) => n + list.length, 0);
-      this.forget(trace);
+      this.forget(trace, reason);
     } else {
       // In Nexus already, or on its way: what its job is not carrying goes; the index entry stays,
       // so later spans still join it rather than start a second Nexus trace for the same OTel trace.
@@ -227,7 +242,7 @@ export class TraceStore {
       for (const localId of [...trace.held.keys()]) {
         if (trace.inFlight.has(localId)) continue;
         count += 1;
-        this.release(trace, localId);
+        this.release(trace, localId, reason);
       }
     }
     this.onDrop(reason, count, `${count} held spans of the least recently active trace were dropped to stay within ${reason === 'held_spans_cap' ? 'maxHeldSpans' : 'maxHeldBytes'}`);

@@ -4,6 +4,13 @@ import type { PriceTable } from '../genai/prices.js';
 import type { RedactFn } from '../genai/privacy/redact.js';
 import type { SpanFilter } from '../genai/filter.js';
 
+/**
+ * How `export()` answers. `background`: at once, uploads run behind it (`forceFlush()` waits for
+ * them). `immediate`: after this batch is in Nexus, for serverless functions whose process may be
+ * frozen or ended right after `provider.forceFlush()`.
+ */
+export type ExportMode = 'background' | 'immediate';
+
 /** Options of `NexusSpanExporter`. Each has an environment variable; an option given here wins. */
 export interface NexusExporterOptions {
   /** Nexus API key (`nxs_…`). Env `NEXUS_API_KEY`. Without one the exporter is disabled. */
@@ -63,6 +70,28 @@ export interface NexusExporterOptions {
   traceMetadata?: TraceMetadataFn;
   /** Turns spans into Nexus traces. Default: the GenAI mapper with the options above. */
   mapper?: TraceMapper;
+  /**
+   * `immediate`: `export()` uploads what is held (incomplete traces as `running`) and answers once
+   * the batch is in Nexus, or after `flushTimeoutMillis` with FAILED. Env `NEXUS_EXPORT_MODE`,
+   * default `background`.
+   */
+  exportMode?: ExportMode;
+  /**
+   * Extra headers on every request to Nexus (a gateway's key, a tenant id), merged over
+   * `NEXUS_HEADERS` (`k1=v1,k2=v2`, values URL-encoded). Never replaces `Authorization`; never logged.
+   */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Certificate authorities (PEM) trusted for Nexus besides Node's own, e.g. a TLS-inspecting
+   * proxy's. Env `NEXUS_CA_FILE` (a path). `NODE_EXTRA_CA_CERTS` works too, with or without this.
+   */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /**
+   * Proxy for an `https://` base URL, reached with CONNECT (the key only travels inside TLS), e.g.
+   * `http://proxy:3128`; `false` for none. Default `HTTPS_PROXY` / `https_proxy` / `HTTP_PROXY` /
+   * `http_proxy`. `NO_PROXY` / `no_proxy` hosts are reached directly. `http://` URLs never use one.
+   */
+  proxy?: string | false;
 }
 
 export const DEFAULT_BASE_URL = 'https://nexus.keylightdigital.dev';

@@ -15,6 +15,9 @@ const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
  */
 export class DeliveryWatch {
   readonly #host: string;
+  readonly #proxied: boolean;
+  /** The latest problem and when it was seen, said or not: what an `immediate` export that failed names. */
+  #last: { at: number; text: string } | undefined;
   /** Keys said since Nexus last answered properly. */
   readonly #said = new Set<string>();
   /** When the 5xx answers began, with no proper answer since. */
@@ -26,8 +29,16 @@ export class DeliveryWatch {
     /** How long 5xx answers must last to be said. */
     private readonly persistMillis: number,
     private readonly now: () => number = Date.now,
+    /** `host:port` of the proxy the requests go through, if any. */
+    via?: string,
   ) {
-    this.#host = hostOf(baseUrl);
+    this.#host = via ? `${hostOf(baseUrl)} through the proxy ${via}` : hostOf(baseUrl);
+    this.#proxied = via !== undefined;
+  }
+
+  /** The latest delivery problem seen since `since` (a refused connection, a 5xx), as one line. */
+  problemSince(since: number): string | undefined {
+    return this.#last && this.#last.at >= since ? this.#last.text : undefined;
   }
 
   observe(result: HttpResult): void {
@@ -50,14 +61,16 @@ export class DeliveryWatch {
     // A kept-alive connection the server closed as it was reused: routine, and retried.
     if (failure.reusedSocket && !failure.timedOut && (code === 'ECONNRESET' || code === 'EPIPE')) return;
     const detail = (failure.message.startsWith(`${code} `) ? failure.message.slice(code.length + 1) : failure.message).slice(0, 200);
+    this.#last = { at: this.now(), text: `cannot reach Nexus at ${this.#host}: ${code}${detail && detail !== code ? ` (${detail})` : ''}` };
     this.#say(
       `unreachable:${code}`,
-      `cannot reach Nexus at ${this.#host}: ${code}${detail && detail !== code ? ` (${detail})` : ''}; spans are held and retried${hintFor(code)}`,
+      `cannot reach Nexus at ${this.#host}: ${code}${detail && detail !== code ? ` (${detail})` : ''}; spans are held and retried${hintFor(code, this.#proxied)}`,
     );
   }
 
   #failing(status: number, message: string): void {
     const now = this.now();
+    this.#last = { at: now, text: `Nexus at ${this.#host} answered ${message}` };
     this.#failingSince ??= now;
     if (now - this.#failingSince < this.persistMillis) return;
     this.#say(`answer:${status}`, `Nexus at ${this.#host} keeps answering ${message}; spans are held and retried`);
@@ -77,8 +90,9 @@ export class DeliveryWatch {
   }
 }
 
-function hintFor(code: string): string {
+function hintFor(code: string, proxied: boolean): string {
   if (UNTRUSTED.test(code)) return '. If Nexus is behind a private or self-signed CA, trust it with NODE_EXTRA_CA_CERTS=<ca.pem>';
-  if (DNS.has(code)) return '. Check NEXUS_BASE_URL';
+  if (DNS.has(code)) return proxied ? '. Check NEXUS_BASE_URL and the proxy (HTTPS_PROXY or the proxy option)' : '. Check NEXUS_BASE_URL';
+  if (code === 'ERR_PROXY_TUNNEL') return '. Check HTTPS_PROXY / NO_PROXY (or the proxy option) and the proxy\'s credentials';
   return '';
 }

@@ -85,6 +85,11 @@ export class Reporter {
     diag.debug(`${PREFIX} ${this.clean(message)}`);
   }
 
+  /** `message` as it would be said: hidden values and secrets removed (for an error handed to the app). */
+  scrub(message: string): string {
+    return this.clean(message);
+  }
+
   /** Server answers and config values are quoted: a gateway may echo credentials back. */
   private clean(message: string): string {
     const hidden = this.#hidden ? message.replace(this.#hidden, redactionMarker('nexus_key')) : message;

@@ -2,6 +2,7 @@ import { PipelineExporter } from '../pipeline-exporter.js';
 import type { NexusExporterOptions } from '../config/options.js';
 import type { NexusPipeline } from '../pipeline.js';
 import type { ReadableLogRecordLike } from '../otel/log-types.js';
+import { ExportResultCode, type ExportResultLike } from '../otel/types.js';
 
 /**
  * An OpenTelemetry `LogRecordExporter` for what GenAI instrumentations write as log records: user
@@ -18,6 +19,13 @@ export class NexusLogRecordExporter extends PipelineExporter<ReadableLogRecordLi
 
   protected accept(records: readonly ReadableLogRecordLike[]): void {
     this.pipeline.acceptLogs(records);
+  }
+
+  /** `immediate` mode: what the records completed (feedback, content of spans already sent) is uploaded before the answer. */
+  protected async acceptAndWait(records: readonly ReadableLogRecordLike[]): Promise<ExportResultLike> {
+    this.pipeline.acceptLogs(records);
+    await this.pipeline.forceFlush(false, false);
+    return { code: ExportResultCode.SUCCESS };
   }
 
   /**

@@ -142,7 +142,8 @@ export class NexusClient {
     let serverErrors = 0;
     for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt += 1) {
       if (cancelled()) return { ok: false, failure: { kind: 'transient', message: 'cancelled' } };
-      if (attempt > 1) await sleep(backoffMillis(attempt - 1, this.policy.retryBaseMillis));
+      // A 503 or a proxy's 429 that said when to come back is not asked again sooner.
+      if (attempt > 1) await sleep(Math.max(backoffMillis(attempt - 1, this.policy.retryBaseMillis), waitAsked(last)));
       if (uncertain && call.lookup) {
         const found = await call.lookup();
         if (!found.ok) {
@@ -178,6 +179,10 @@ export class NexusClient {
       return classify(await this.transport.request(method, path, body));
     });
   }
+}
+
+function waitAsked(failure: Failure): number {
+  return failure.kind === 'transient' ? (failure.retryAfterMillis ?? 0) : 0;
 }
 
 export function isRetryable(failure: Failure): boolean {

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { inspect } from 'node:util';
 import { context, createContextKey } from '@opentelemetry/api';
+import { TunnelAgent } from './tunnel.js';
+import { userAgent } from '../version.js';
 
 /** `suppressTracing` of `@opentelemetry/core`, by its key: HTTP instrumentation must not trace our own uploads. */
 const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
@@ -27,6 +31,20 @@ export type ResultObserver = (result: HttpResult) => void;
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+export interface TransportOptions {
+  baseUrl: URL;
+  authorization: string;
+  timeoutMillis: number;
+  maxSockets: number;
+  observe?: ResultObserver | undefined;
+  /** Extra headers (never the ones the transport sets itself). */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** PEM certificates trusted besides Node's own. */
+  ca?: readonly string[] | undefined;
+  /** An https base URL is reached through this proxy's CONNECT tunnel. */
+  proxy?: URL | undefined;
+}
+
 /**
  * JSON over keep-alive connections to one base URL, with a hard per-request deadline. The agent's
  * sockets keep each request's headers, the key among them: agent and key are true private fields,
@@ -36,25 +54,28 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 export class HttpTransport {
   readonly #agent: http.Agent;
   readonly #client: typeof http | typeof https;
-  readonly #authorization: string;
+  /** Sent with every request: the user's extra headers, then ours, which they cannot replace. */
+  readonly #headers: Readonly<Record<string, string>>;
   readonly #observe: ResultObserver | undefined;
   /** After close(), requests fail because the agent was destroyed: not a delivery problem. */
   #closed = false;
+  private readonly baseUrl: URL;
+  private readonly timeoutMillis: number;
 
-  constructor(
-    private readonly baseUrl: URL,
-    authorization: string,
-    private readonly timeoutMillis: number,
-    maxSockets: number,
-    observe?: ResultObserver,
-  ) {
-    this.#authorization = authorization;
-    this.#observe = observe;
+  constructor(options: TransportOptions) {
+    const { baseUrl, maxSockets } = options;
+    this.baseUrl = baseUrl;
+    this.timeoutMillis = options.timeoutMillis;
+    this.#headers = { ...options.headers, 'user-agent': userAgent(), authorization: options.authorization, accept: 'application/json' };
+    this.#observe = options.observe;
     const secure = baseUrl.protocol === 'https:';
     this.#client = secure ? https : http;
     // Sockets never hold the process open, idle or in use (see `request`).
-    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
-    this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    const agentOptions: https.AgentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' };
+    // Added to Node's trust, not in place of it: a given `ca` would otherwise replace the public roots.
+    if (secure && options.ca && options.ca.length > 0) agentOptions.ca = [...defaultTrust(), ...options.ca];
+    if (secure && options.proxy) this.#agent = new TunnelAgent(options.proxy, options.timeoutMillis, agentOptions);
+    else this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
   request(method: string, path: string, body?: unknown): Promise<HttpResult> {
@@ -80,11 +101,7 @@ export class HttpTransport {
         req = context.with(context.active().setValue(SUPPRESS_TRACING, true), () => this.#client.request(url, {
           method,
           agent: this.#agent,
-          headers: {
-            authorization: this.#authorization,
-            accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-          },
+          headers: payload ? { ...this.#headers, 'content-type': 'application/json', 'content-length': payload.length } : this.#headers,
         }));
       } catch (error) {
         failed(error, false, false);
@@ -148,6 +165,23 @@ export class HttpTransport {
       // Reporting must never break delivery.
     }
   }
+}
+
+/**
+ * What Node trusts by default, `NODE_EXTRA_CA_CERTS` included: Node ≥ 22.15 says it
+ * (`tls.getCACertificates`); before, the bundled roots and that file, read again.
+ */
+function defaultTrust(): string[] {
+  const listed = (tls as unknown as { getCACertificates?: (type: 'default') => string[] }).getCACertificates;
+  if (typeof listed === 'function') return listed('default');
+  const extra = process.env['NODE_EXTRA_CA_CERTS'];
+  let extraPem: string[] = [];
+  try {
+    if (extra) extraPem = [readFileSync(extra, 'utf8')];
+  } catch {
+    // Node said why at startup; nothing to add here.
+  }
+  return [...tls.rootCertificates, ...extraPem];
 }
 
 /** The base URL without query, fragment or credentials. */

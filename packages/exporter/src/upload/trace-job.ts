@@ -5,7 +5,7 @@ import { spanBody } from './span-body.js';
 import type { HeldRecord, TraceState } from '../assemble/trace-state.js';
 import type { TraceStore } from '../assemble/trace-store.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Reporter } from '../diag/reporter.js';
+import type { DropReason, Reporter } from '../diag/reporter.js';
 import type { MappedSpan, MappedTrace, TraceMapper } from '../map/types.js';
 import type { PatchTraceBody } from '../nexus/api-types.js';
 import type { Failure } from '../nexus/outcome.js';
@@ -66,8 +66,8 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
     const list = trace.records.get(held.localId);
     if (list) records.set(held.localId, [...list]);
   }
-  const release = (localId: string): void => {
-    store.release(trace, localId);
+  const release = (localId: string, dropped?: DropReason): void => {
+    store.release(trace, localId, dropped);
     const done = records.get(localId);
     if (done) store.releaseRecords(trace, localId, done);
   };
@@ -77,7 +77,7 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
       const recordsBySpan = new Map([...records].map(([id, list]) => [id, list.map((held) => held.record)]));
       mapped = deps.mapper.mapTrace(chosen.map(viewOf), { maxFieldBytes: config.maxFieldBytes, records: recordsBySpan });
     } catch (error) {
-      for (const held of chosen) release(held.localId);
+      for (const held of chosen) release(held.localId, 'malformed_span');
       reporter.drop('malformed_span', chosen.length, `the mapper failed on trace ${trace.traceId}: ${String(error).slice(0, 200)}`);
       return 'done';
     }
@@ -88,7 +88,7 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
   const agent = config.agent ?? mapped?.header.serviceName ?? 'unknown_service';
   if (config.agent === undefined && agent.startsWith('unknown_service')) {
     // The SDK's default resource: every trace of every such app would land under one agent, silently.
-    reporter.once('unknown-service', 'warn', `traces go to the Nexus agent ${JSON.stringify(agent.slice(0, 100))}: the app sets no service name. Set OTEL_SERVICE_NAME (or NEXUS_AGENT, or the agent option) to name it.`);
+    reporter.once('unknown-service', 'warn', `traces go to the Nexus agent ${JSON.stringify(agent.slice(0, 100))}: the app sets no service name. Name it with NEXUS_AGENT or the agent option, or a service.name on the provider's resource (OTEL_SERVICE_NAME is read by NodeSDK and the register entry, not by a bare NodeTracerProvider).`);
   }
   if (mapped && trace.nexusTraceId === undefined) {
     const created = await createTrace(trace, mapped, agent, deps, cancelled);
@@ -100,10 +100,11 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
 
   let outcome: JobResult = 'done';
   if (mapped && trace.nexusTraceId !== undefined) {
-    const failedSources = await uploadSpans(trace, mapped.spans, agent, deps, cancelled);
+    const rejected = new Map<string, DropReason>();
+    const failedSources = await uploadSpans(trace, mapped.spans, agent, deps, cancelled, rejected);
     if (failedSources === 'gone') return 'done';
     for (const held of chosen) {
-      if (!failedSources.has(held.localId)) release(held.localId);
+      if (!failedSources.has(held.localId)) release(held.localId, rejected.get(held.localId));
     }
     if (failedSources.size > 0) outcome = 'deferred';
   }
@@ -182,7 +183,15 @@ function queuePatch(trace: TraceState, mapped: MappedTrace): void {
  * costs one round trip per level. Returns the local ids of held spans that must be retried later,
  * or 'gone' when the trace no longer exists in Nexus.
  */
-async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string, deps: JobDeps, cancelled: Cancelled): Promise<Set<string> | 'gone'> {
+async function uploadSpans(
+  trace: TraceState,
+  spans: MappedSpan[],
+  agent: string,
+  deps: JobDeps,
+  cancelled: Cancelled,
+  /** Filled with the held spans Nexus refused for good (by source id), and why. */
+  rejected: Map<string, DropReason>,
+): Promise<Set<string> | 'gone'> {
   const { client, store } = deps;
   const traceId = trace.nexusTraceId as string;
   const todo = uniqueIds(spans).filter((span) => !trace.nexusSpanIds.has(span.localId));
@@ -231,9 +240,11 @@ async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string
       gone = 'trace_not_found';
       return;
     } else if (result.failure.kind === 'body_rejected') {
+      rejected.set(span.sourceId, 'span_rejected');
       deps.reporter.drop('span_rejected', 1, `Nexus answered ${result.failure.message} to the span even cut to ${SHRUNK_SPAN_BYTES} bytes`);
     } else {
       settleFailure(result.failure, deps, 'a span', agent);
+      rejected.set(span.sourceId, dropReasonOf(result.failure));
       deps.reporter.drop(dropReasonOf(result.failure), 1, 'refused by Nexus, as said above');
       if (result.failure.kind === 'unauthorized') {
         gone = 'unauthorized';
@@ -252,7 +263,7 @@ async function uploadSpans(trace: TraceState, spans: MappedSpan[], agent: string
   await Promise.all(starters.map(([span, parent]) => post(span, parent)));
   if (gone) {
     const count = trace.held.size;
-    store.forget(trace);
+    store.forget(trace, gone);
     deps.reporter.drop(gone, count, gone === 'unauthorized' ? 'Nexus refused the API key' : 'the trace no longer exists in Nexus');
     return 'gone';
   }
