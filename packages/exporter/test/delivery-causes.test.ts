@@ -6,8 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { diag } from '@opentelemetry/api';
 import { generateKey, startNexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter, type NexusExporterOptions } from '../src/index.js';
 import { captureDiag, eventually, exportBatch, harness, SpanFactory, type Harness } from './helpers.js';
+import { deadPort, listenOnLoopback } from './net.js';
 
 const CANNOT_REACH = /cannot reach Nexus at /;
 
@@ -60,30 +60,8 @@ function reachLines(lines: readonly string[]): string[] {
   return lines.filter((line) => CANNOT_REACH.test(line));
 }
 
-async function listen(server: HttpServer | NetServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
-
-/** A port on loopback with nothing listening. */
-async function deadPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+function listen(server: HttpServer | NetServer): Promise<number> {
+  return listenOnLoopback(server, cleanups);
 }
 
 interface Pem {

@@ -3,7 +3,6 @@
 // right after it. The default (`background`) answers at once and loses what was still uploading:
 // the contrast docs/serverless.md describes.
 import { execFile } from 'node:child_process';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { createNexusExporters, NexusSpanExporter, type NexusExporterOptions } from '../src/index.js';
 import { recordUserFeedback } from '../src/feedback.js';
 import { captureDiag, depthByName, SpanFactory } from './helpers.js';
+import { deadPort } from './net.js';
 
 const HANDLER = fileURLToPath(new URL('./fixtures/serverless-handler.ts', import.meta.url));
 const run = promisify(execFile);
@@ -35,14 +35,6 @@ async function nexus(latencyMs = 15): Promise<{ server: NexusLocal; key: string 
   return { server, key };
 }
 
-/** A port on loopback with nothing listening. */
-async function deadPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function exporterTo(server: NexusLocal, key: string, options: NexusExporterOptions = {}): NexusSpanExporter {
   const exporter = new NexusSpanExporter({ apiKey: key, baseUrl: server.url, spanFilter: 'all', retryBaseMillis: 5, ...options });
