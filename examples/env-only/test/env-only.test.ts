@@ -236,6 +236,48 @@ describe.concurrent('env-only: node --import @nexus-otel/exporter/register, conf
     expect(metadataOf(traces[0]!)['error']).toMatch(/^the process ended before the root span of this trace did/);
   });
 
+  describe('beside @opentelemetry/auto-instrumentations-node/register', () => {
+    const AUTO = '@opentelemetry/auto-instrumentations-node/register';
+    // Resource detectors that ask no cloud metadata service: the run stays offline and quick.
+    const autoEnv = (key: string, extra: Record<string, string> = {}): Record<string, string> =>
+      envFor(key, { OTEL_NODE_RESOURCE_DETECTORS: 'env,host', OTEL_METRICS_EXPORTER: 'none', ...extra });
+
+    it('this entry first: one SDK; the other\'s instrumentations (undici) report to it, the OpenAI call is traced once, with content', async () => {
+      const key = generateKey();
+      const run = await runApp(['--import', REGISTER, '--import', AUTO, 'app.js'], { cwd: EXAMPLE, env: autoEnv(key, { NEXUS_SPAN_FILTER: 'all' }) });
+      expectAppRan(run);
+      expect(run.lines).toEqual([]);
+      const traces = tracesOf(key);
+      expect(traces).toHaveLength(1);
+      const [chat, post, ...rest] = traces[0]!.spans;
+      expect(rest).toEqual([]);
+      expect(chat!.name).toBe('chat gpt-4o-mini');
+      expect(JSON.stringify(chat!.input)).toContain(QUESTION);
+      // The HTTP call under the chat span comes from auto-instrumentations' undici instrumentation.
+      expect([post!.name, post!.parentSpanId]).toEqual(['POST', chat!.id]);
+    });
+
+    it('the same in NODE_OPTIONS, with the default span filter: the chat trace as without it', async () => {
+      const key = generateKey();
+      const run = await runApp(['app.js'], { cwd: EXAMPLE, env: autoEnv(key, { NODE_OPTIONS: `--import ${REGISTER} --import ${AUTO}` }) });
+      expectAppRan(run);
+      expect(run.lines).toEqual([]);
+      expectChatTrace(key);
+    });
+
+    it('the other first, with an exporter it knows: one line saying to put this entry first; the app runs on, its console exporter works', async () => {
+      const key = generateKey();
+      const run = await runApp(['--import', AUTO, '--import', REGISTER, 'app.js'], { cwd: EXAMPLE, env: autoEnv(key, { OTEL_TRACES_EXPORTER: 'nexus,console' }) });
+      expectAppRan(run);
+      expect(run.lines).toEqual([
+        `[nexus-otel] ${AUTO} ran before ${REGISTER} and started its SDK with the exporters it knows, so nothing would reach Nexus: ${REGISTER} does not start a second one. Put --import ${REGISTER} first.`,
+      ]);
+      // Its SDK, not this one, prints the HTTP span (its OpenAI instrumentation has no ESM hook).
+      expect(run.stdout).toContain("name: 'POST'");
+      expect(tracesOf(key)).toEqual([]);
+    });
+  });
+
   it('@opentelemetry/sdk-node not installed where the app is: one line saying what to install, the app runs on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'env-only-no-sdk-'));
     try {

@@ -1,7 +1,8 @@
 import * as nodeModule from 'node:module';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolveFrom } from './load.js';
+import { packageVersion, resolveFrom } from './load.js';
 import type { LoadedInstrumentation } from './instrumentations.js';
 
 /**
@@ -32,6 +33,16 @@ export function registerEsmHook(instrumentations: readonly LoadedInstrumentation
     for (const name of instrumentation.modules) group.modules.add(name);
     byHook.set(key, group);
   }
+  for (const [hook, group] of byHook) {
+    const iitm = iitmVersion(hook);
+    if (iitm && !atLeast(iitm, OLDEST_SAFE_IITM)) {
+      byHook.delete(hook);
+      if (mainIsCommonJs()) continue; // its require hook does the work
+      say(
+        `${group.packages.join(', ')} bring${group.packages.length > 1 ? '' : 's'} import-in-the-middle ${iitm}, whose ESM loader hook fails on modules such as openai 6 (it would stop the app): not registered, so what the app imports as ESM is not traced by ${group.packages.length > 1 ? 'them' : 'it'}. require() those modules, or pick another instrumentation with NEXUS_INSTRUMENTATIONS.`,
+      );
+    }
+  }
   const [first, ...others] = byHook;
   if (!first) return undefined;
   const [hook, group] = first;
@@ -47,6 +58,48 @@ export function registerEsmHook(instrumentations: readonly LoadedInstrumentation
     say(`could not register the ESM loader hook (${String(error).slice(0, 200)}): modules the app imports as ESM are not instrumented.`);
     return undefined;
   }
+}
+
+/**
+ * import-in-the-middle 1.7 (pinned by @opentelemetry/instrumentation 0.46, which OpenInference
+ * uses) rewrites `export * as ns from` into invalid code: the app's import throws. 1.15 is the
+ * oldest seen to load openai 6 here.
+ */
+const OLDEST_SAFE_IITM = [1, 15, 0] as const;
+
+function iitmVersion(hook: string): string | undefined {
+  const entry = resolveFrom(hook, 'import-in-the-middle');
+  return entry ? packageVersion(entry, 'import-in-the-middle') : undefined;
+}
+
+function atLeast(version: string, floor: readonly number[]): boolean {
+  const parts = version.split(/[.-]/).slice(0, 3).map(Number);
+  for (let i = 0; i < 3; i += 1) {
+    const a = parts[i] ?? 0;
+    if (a !== floor[i]) return a > floor[i]!;
+  }
+  return true;
+}
+
+/** Whether the app's main script is CommonJS (`.cjs`, or `.js` without `"type": "module"` nearby). */
+function mainIsCommonJs(): boolean {
+  const main = process.argv[1];
+  if (!main) return false;
+  if (main.endsWith('.cjs')) return true;
+  if (!main.endsWith('.js')) return false;
+  let dir = dirname(resolve(main));
+  for (let depth = 0; depth < 32; depth += 1) {
+    try {
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
+      return json.type !== 'module';
+    } catch {
+      // No package.json here: look further up.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return true;
+    dir = parent;
+  }
+  return true;
 }
 
 function realpath(path: string): string {

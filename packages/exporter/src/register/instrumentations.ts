@@ -1,42 +1,6 @@
-import { errorText, loadFrom, loadFromApp, packageVersion, resolveFrom } from './load.js';
-
-/** The part of an OTel instrumentation used here. */
-interface InstrumentationLike {
-  getModuleDefinitions?(): Array<{ name?: unknown }>;
-}
-
-interface Known {
-  /** The instrumentation's package, loaded when the app has it installed. */
-  package: string;
-  create(exports: Record<string, unknown>): InstrumentationLike | undefined;
-  /** The modules it patches, when it cannot say itself: what the ESM loader hook must intercept. */
-  modules: string[];
-  /**
-   * Instead of the ESM loader hook: CommonJS modules to require once it is enabled, so that its
-   * require hook patches them, for modules whose ESM build shares its state with the CommonJS one.
-   */
-  requireInstead?: string[];
-}
-
-const KNOWN: readonly Known[] = [
-  {
-    package: '@opentelemetry/instrumentation-openai',
-    // Its constructor reads OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (content capture).
-    create: (m) => (typeof m['OpenAIInstrumentation'] === 'function' ? new (m['OpenAIInstrumentation'] as new () => InstrumentationLike)() : undefined),
-    modules: ['openai'],
-  },
-  {
-    package: '@azure/opentelemetry-instrumentation-azure-sdk',
-    create: (m) =>
-      typeof m['createAzureSdkInstrumentation'] === 'function' ? (m['createAzureSdkInstrumentation'] as () => InstrumentationLike)() : undefined,
-    modules: ['@azure/core-tracing'],
-    // core-tracing keeps its instrumenter in a state object its ESM build re-exports from the
-    // CommonJS one: patching the CommonJS copy reaches ESM clients too. The instrumentation pins an
-    // older @opentelemetry/instrumentation than the OpenAI one, i.e. another import-in-the-middle
-    // copy, and two such loader hooks in one process break each other (esm-hook.ts).
-    requireInstead: ['@azure/core-tracing'],
-  },
-];
+import { KNOWN_INSTRUMENTATIONS, type InstrumentationLike, type KnownInstrumentation } from './known-instrumentations.js';
+import { errorText, installedInApp, loadFrom, loadFromApp, packageVersion, resolveFrom } from './load.js';
+import type { Env } from './plan.js';
 
 export interface LoadedInstrumentation {
   package: string;
@@ -50,12 +14,60 @@ export interface LoadedInstrumentation {
 }
 
 /**
+ * Which known instrumentations to start: `NEXUS_INSTRUMENTATIONS` (a comma list of their packages,
+ * or `none`) when set; else, per library the app has installed, the first candidate installed.
+ * Pure: `installed` says what the app has.
+ */
+export function chooseInstrumentations(
+  env: Env,
+  installed: (name: string) => boolean,
+  known: readonly KnownInstrumentation[] = KNOWN_INSTRUMENTATIONS,
+): { chosen: KnownInstrumentation[]; problems: string[] } {
+  const problems: string[] = [];
+  const listed = (env['NEXUS_INSTRUMENTATIONS'] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (listed.length > 0) {
+    if (listed.includes('none')) return { chosen: [], problems };
+    const chosen: KnownInstrumentation[] = [];
+    for (const name of new Set(listed)) {
+      const entry = known.find((k) => k.package === name);
+      if (!entry) {
+        problems.push(`NEXUS_INSTRUMENTATIONS: ${JSON.stringify(name.slice(0, 80))} is not one this register entry starts (known: ${known.map((k) => k.package).join(', ')}); ignored.`);
+      } else if (!installed(entry.package)) {
+        problems.push(`NEXUS_INSTRUMENTATIONS: ${entry.package} is not installed where the app is; npm install it.`);
+      } else {
+        chosen.push(entry);
+      }
+    }
+    return { chosen, problems };
+  }
+  const chosen: KnownInstrumentation[] = [];
+  const libraries = [...new Set(known.map((k) => k.library))];
+  for (const library of libraries) {
+    const candidates = known.filter((k) => k.library === library && installed(k.package) && (!k.libraryInApp || installed(library)));
+    const [first, ...rest] = candidates;
+    if (!first) continue;
+    chosen.push(first);
+    if (rest.length > 0) {
+      problems.push(
+        `${library}: traced by ${first.package}; ${rest.map((k) => k.package).join(', ')} also installed, not started (two would trace each call twice). NEXUS_INSTRUMENTATIONS=<package>,… picks others.`,
+      );
+    }
+  }
+  return { chosen, problems };
+}
+
+/**
  * The GenAI instrumentations the app has installed, created (which enables their `require` hooks)
  * before the app's code loads. One that is not installed is skipped silently: they are optional.
  */
-export function loadInstrumentations(sdkApiVersion: string | undefined, say: (line: string) => void): LoadedInstrumentation[] {
+export function loadInstrumentations(env: Env, sdkApiVersion: string | undefined, say: (line: string) => void): LoadedInstrumentation[] {
+  const { chosen, problems } = chooseInstrumentations(env, installedInApp);
+  for (const problem of problems) say(problem);
   const loaded: LoadedInstrumentation[] = [];
-  for (const known of KNOWN) {
+  for (const known of chosen) {
     const module = loadFromApp(known.package);
     if (!module.ok) {
       if (!module.missing) say(`${known.package} failed to load (${module.error}); its spans are missing. The app runs on.`);
@@ -79,7 +91,6 @@ export function loadInstrumentations(sdkApiVersion: string | undefined, say: (li
   }
   return loaded;
 }
-
 function modulesOf(instance: InstrumentationLike, fallback: string[]): string[] {
   try {
     const names = (instance.getModuleDefinitions?.() ?? []).map((d) => d.name).filter((n): n is string => typeof n === 'string');

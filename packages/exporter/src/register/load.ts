@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -31,6 +31,23 @@ export function loadFromApp(name: string): LoadResult {
     if (result.ok || !result.missing) return result;
   }
   return { ok: false, missing: true };
+}
+
+/**
+ * Whether the app has package `name` installed: its folder is in a `node_modules` on the way up from
+ * where the app is. By folder, not `require.resolve`: some packages export no `.` entry.
+ */
+export function installedInApp(name: string): boolean {
+  for (const base of appBases()) {
+    let dir = dirname(base);
+    for (let depth = 0; depth < 32; depth += 1) {
+      if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return false;
 }
 
 /** Loads `name` as resolved from `file` (a package's own dependency). Never throws. */

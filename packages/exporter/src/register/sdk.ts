@@ -14,6 +14,19 @@ export interface ApiLike {
     info(message: string): void;
   };
   DiagLogLevel: { WARN: number };
+  trace: { getTracerProvider(): object };
+  ProxyTracerProvider: new () => { getDelegate(): object };
+}
+
+/**
+ * Whether another SDK in this process registered the global tracer provider already: the API keeps
+ * the first, so one registered now would never see a span. The global is a proxy whose delegate is
+ * the no-op provider until a registration.
+ */
+export function tracerProviderTaken(api: ApiLike): boolean {
+  const global = api.trace.getTracerProvider() as { getDelegate?: () => object };
+  if (typeof global.getDelegate !== 'function') return false;
+  return global.getDelegate() !== new api.ProxyTracerProvider().getDelegate();
 }
 
 /**

@@ -1,11 +1,12 @@
 import { isMainThread } from 'node:worker_threads';
 import { installNexusDiag } from './diag-filter.js';
+import { autoOverlap, autoRegisterBefore, autoRegisterPreloaded, preloadOrder } from './auto-register.js';
 import { registerEsmHook } from './esm-hook.js';
 import { buildPipelines } from './exporters.js';
 import { loadInstrumentations } from './instrumentations.js';
 import { planFromEnv, sdkDisabled, type Env } from './plan.js';
 import { say } from './say.js';
-import { loadSdk } from './sdk.js';
+import { loadSdk, tracerProviderTaken } from './sdk.js';
 import { flushOnExit } from './shutdown.js';
 
 export interface Registered {
@@ -18,6 +19,7 @@ export interface Registered {
 }
 
 const STARTED = Symbol.for('@nexus-otel/exporter/register');
+const OWN = '@nexus-otel/exporter/register';
 
 /**
  * `node --import @nexus-otel/exporter/register app.js`: starts the app's OpenTelemetry Node SDK
@@ -52,12 +54,33 @@ function start(env: Env): Registered | undefined {
     return undefined;
   }
   const { sdk } = loaded;
+  // With @opentelemetry/auto-instrumentations-node/register also preloaded, this entry must run
+  // first: it starts the SDK, and the other's instrumentations report to that SDK's global provider.
+  const preloads = preloadOrder(process.execArgv, process.env['NODE_OPTIONS']);
+  const autoFirst = autoRegisterBefore(preloads);
+  if (tracerProviderTaken(sdk.api)) {
+    say(
+      autoFirst
+        ? `@opentelemetry/auto-instrumentations-node/register ran before ${OWN} and started its SDK with the exporters it knows, so nothing would reach Nexus: ${OWN} does not start a second one. Put --import ${OWN} first.`
+        : `OpenTelemetry was already started in this process (a tracer provider is registered), so nothing would reach Nexus: ${OWN} does not start a second SDK. Preload it before the code that starts the other one, or add a NexusSpanExporter to that SDK.`,
+    );
+    return undefined;
+  }
+  if (autoFirst) {
+    say(
+      `@opentelemetry/auto-instrumentations-node/register ran before ${OWN}: its SDK may hold the log pipeline, and with it the message content Nexus shows. Put --import ${OWN} first.`,
+    );
+  }
   if (!env['OTEL_LOG_LEVEL']?.trim()) installNexusDiag(sdk.api);
 
   const plan = planFromEnv(env);
   for (const problem of plan.problems) say(problem);
   const pipelines = buildPipelines(plan, sdk, env, say);
-  const instrumentations = loadInstrumentations(sdk.apiVersion, say);
+  const instrumentations = loadInstrumentations(env, sdk.apiVersion, say);
+  if (autoRegisterPreloaded(preloads)) {
+    const overlap = autoOverlap(env, instrumentations.map((i) => i.package));
+    if (overlap) say(overlap);
+  }
   registerEsmHook(instrumentations, say);
 
   const nodeSdk = new sdk.NodeSDK({
