@@ -1,6 +1,6 @@
 import { PipelineExporter } from './pipeline-exporter.js';
 import type { NexusExporterOptions } from './config/options.js';
-import type { NexusPipeline } from './pipeline.js';
+import type { DeliveryReport, NexusPipeline } from './pipeline.js';
 import type { ExportResultLike, ReadableSpanLike } from './otel/types.js';
 
 /**
@@ -19,6 +19,19 @@ export class NexusSpanExporter extends PipelineExporter<ReadableSpanLike> {
 
   protected accept(spans: readonly ReadableSpanLike[]): void {
     this.pipeline.acceptSpans(spans);
+  }
+
+  /**
+   * Files spans like `export()` (background mode: nothing is forced) and resolves once each has left
+   * this process: delivered to Nexus, or dropped for good, counted by reason. For an intermediary
+   * that acknowledged its senders and keeps their data until it is delivered (the OTLP bridge's
+   * spool). Holds no timer; resolves at shutdown with what is left. Never rejects.
+   *
+   * `mayExist`: the spans may be in Nexus already (a replay after a crash): each trace and span is
+   * looked up before it is created (one GET each), so none appears twice.
+   */
+  deliver(spans: readonly ReadableSpanLike[], options: { mayExist?: boolean } = {}): Promise<DeliveryReport> {
+    return this.pipeline.acceptSpansTracked(spans, options);
   }
 
   protected acceptAndWait(spans: readonly ReadableSpanLike[]): Promise<ExportResultLike> {

@@ -2,7 +2,7 @@ export { NexusSpanExporter } from './exporter.js';
 export { NexusLogRecordExporter } from './logs/log-exporter.js';
 export { createNexusExporters, type NexusExporters } from './factory.js';
 export type { ReadableLogRecordLike } from './otel/log-types.js';
-export type { NexusExporterStats } from './pipeline.js';
+export type { DeliveryReport, NexusExporterStats } from './pipeline.js';
 export { DEFAULT_BASE_URL, type ExportMode, type NexusExporterOptions } from './config/options.js';
 export { genericTraceMapper, mapTraceWith, traceHeaderOf, type SpanMapFn } from './map/trace.js';
 export { mapGenericSpan, spanTimes, nameOf } from './map/span.js';

@@ -32,6 +32,16 @@ export interface NexusExporterStats {
   dropped: Record<string, number>;
 }
 
+/** What became of the spans of one `acceptSpansTracked` call. */
+export interface DeliveryReport {
+  /** In Nexus, with their trace's final status (or `running` while its root is open). */
+  delivered: number;
+  /** Dropped for good, by reason (the same reasons as `getStats().dropped`). */
+  dropped: Record<string, number>;
+  /** Still held when the exporter shut down. */
+  left: number;
+}
+
 /** One `immediate` export: the spans of its batch still on their way, and what became of the others. */
 interface Batch {
   readonly pending: Set<HeldSpan>;
@@ -39,6 +49,8 @@ interface Batch {
   readonly traces: Set<TraceState>;
   readonly dropped: Map<DropReason, number>;
   readonly startedAt: number;
+  /** Its spans may be in Nexus already (a replay): each trace and span is looked up before it is created. */
+  readonly mayExist?: boolean;
 }
 
 /**
@@ -194,6 +206,38 @@ export class NexusPipeline {
   }
 
   /**
+   * Files the spans as `acceptSpans` does (nothing is forced: a trace goes when its root ends, or as
+   * `running` after `maxTraceWaitMillis`) and resolves once every one of them has left the process:
+   * delivered with its trace's status, or dropped for good. At shutdown, with what is left. Holds no
+   * timer. Never rejects.
+   */
+  acceptSpansTracked(spans: readonly ReadableSpanLike[], options: { mayExist?: boolean } = {}): Promise<DeliveryReport> {
+    const total = Array.isArray(spans) ? spans.length : 0;
+    if (!this.store || !this.config || this.aborted) {
+      this.acceptSpans(spans); // disabled or shut down: accepted and dropped, said once
+      return Promise.resolve({ delivered: 0, dropped: total > 0 ? { [this.aborted ? 'shutdown' : 'disabled']: total } : {}, left: 0 });
+    }
+    const batch: Batch = { pending: new Set(), traces: new Set(), dropped: new Map(), startedAt: Date.now(), ...(options.mayExist ? { mayExist: true } : {}) };
+    try {
+      this.accept(spans, batch);
+    } catch (error) {
+      this.reporter.once('export-error', 'error', `export failed unexpectedly: ${String(error).slice(0, 300)}`);
+    }
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!this.aborted && !this.batchDone(batch)) return;
+        this.waiters.delete(check);
+        for (const held of batch.pending) this.batches.delete(held);
+        const dropped = Object.fromEntries(batch.dropped);
+        const droppedCount = [...batch.dropped.values()].reduce((a, b) => a + b, 0);
+        resolve({ delivered: Math.max(0, total - droppedCount - batch.pending.size), dropped, left: batch.pending.size });
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /**
    * `immediate` mode: files the spans, uploads everything held (incomplete traces as `running`, as
    * `forceFlush()` does: at the end of a serverless invocation nothing else will come) and resolves
    * once this batch's spans are in Nexus with their traces' final status, or after
@@ -346,6 +390,10 @@ export class NexusPipeline {
             batch.pending.add(filed.held);
             batch.traces.add(filed.trace);
             this.batches.set(filed.held, batch);
+            if (batch.mayExist) {
+              if (filed.trace.nexusTraceId === undefined) filed.trace.createUncertain = true;
+              filed.trace.uncertainSpans.add(filed.held.localId);
+            }
           }
         } else if (batch) {
           count(batch.dropped, filed.rejected);
@@ -384,6 +432,7 @@ export class NexusPipeline {
   private isReady(trace: TraceState, now: number): boolean {
     const config = this.config as ResolvedConfig;
     if (trace.held.size === 0) return trace.pendingPatch !== undefined;
+    if (trace.awaitingParent.size > 0) (this.store as TraceStore).releaseAwaiting(trace, now, trace.forced || this.incompleteFlushes > 0);
     if (trace.nexusTraceId === undefined && !trace.rootSeen && !trace.forced && this.incompleteFlushes === 0) {
       if (now - trace.firstSeen < config.maxTraceWaitMillis) return false;
       trace.forced = true;

@@ -4,7 +4,8 @@ import type { NexusTraceStatus } from '../map/types.js';
 import type { PatchTraceBody } from '../nexus/api-types.js';
 
 export interface HeldSpan {
-  readonly span: ReadableSpanLike;
+  /** Replaced once, by the span as sent, when a remote parent it waited for does not come. */
+  span: ReadableSpanLike;
   /** The OTel span id, suffixed when a span id repeats within a trace. */
   readonly localId: string;
   readonly bytes: number;
@@ -23,6 +24,11 @@ export class TraceState {
   heldBytes = 0;
   /** Log records (message content) waiting to join their span, by span id. */
   readonly records = new Map<string, HeldRecord[]>();
+  /**
+   * `remoteParentWaitMillis`: spans filed as children of a parent in another process that has not
+   * arrived (yet), by local id: the span as sent (a local root), since when, and the parent's id.
+   */
+  readonly awaitingParent = new Map<string, { original: ReadableSpanLike; since: number; parentId: string }>();
   /** A local root has arrived: the trace is complete enough to upload. */
   rootSeen = false;
   /** When it arrived: with a log pipeline, records get a moment to catch up. */

@@ -9,6 +9,8 @@ export interface StoreLimits {
   maxHeldSpans: number;
   maxHeldBytes: number;
   maxIndexedTraces: number;
+  /** How long a span with a remote parent waits for it (0: a local root at once). */
+  remoteParentWaitMillis: number;
 }
 
 /** Where a response (its `gen_ai.response.id`) was produced: the span feedback on it nests under. */
@@ -93,18 +95,47 @@ export class TraceStore {
     let localId = context.spanId;
     // A repeated span id (a buggy instrumentation) must not overwrite the first one.
     for (let n = 2; trace.held.has(localId) || trace.nexusSpanIds.has(localId); n += 1) localId = `${context.spanId}~${n}`;
-    const held: HeldSpan = { span, localId, bytes, arrivedAt: now };
+    // Spans of many processes in one pipeline (the bridge): a span whose parent is remote nests
+    // under it when it is here, or comes within remoteParentWaitMillis; else it is a local root.
+    let filedSpan = span;
+    const remoteParent = this.limits.remoteParentWaitMillis > 0 && span.parentSpanContext?.isRemote === true ? span.parentSpanContext.spanId : undefined;
+    if (remoteParent) {
+      filedSpan = Object.create(span, { parentSpanContext: { value: { ...span.parentSpanContext, isRemote: false } } }) as ReadableSpanLike;
+      if (!trace.held.has(remoteParent) && !trace.nexusSpanIds.has(remoteParent)) trace.awaitingParent.set(localId, { original: span, since: now, parentId: remoteParent });
+    }
+    if (trace.awaitingParent.size > 0) {
+      for (const [id, waiting] of trace.awaitingParent) if (waiting.parentId === context.spanId) trace.awaitingParent.delete(id);
+    }
+    const held: HeldSpan = { span: filedSpan, localId, bytes, arrivedAt: now };
     trace.held.set(localId, held);
     trace.heldBytes += bytes;
     this.heldSpans += 1;
     this.heldBytes += bytes;
-    if (isLocalRoot(span) && !trace.rootSeen) {
+    if (isLocalRoot(filedSpan) && !trace.rootSeen) {
       trace.rootSeen = true;
       trace.rootSeenAt = now;
     }
     this.indexResponse(span, traceId, localId);
     this.pruneIndex();
     return { trace, held };
+  }
+
+  /**
+   * Spans that waited `remoteParentWaitMillis` for a parent in another process (or any time, when
+   * `all`) become what they were sent as: local roots, so the trace has a root and can go.
+   */
+  releaseAwaiting(trace: TraceState, now: number, all: boolean): void {
+    for (const [id, waiting] of trace.awaitingParent) {
+      if (!all && now - waiting.since < this.limits.remoteParentWaitMillis) continue;
+      trace.awaitingParent.delete(id);
+      const held = trace.held.get(id);
+      if (!held) continue;
+      held.span = waiting.original;
+      if (!trace.rootSeen) {
+        trace.rootSeen = true;
+        trace.rootSeenAt = now;
+      }
+    }
   }
 
   /** The span that produced a response, if it passed through this exporter recently. */

@@ -25,6 +25,13 @@ export interface NexusExporterOptions {
   timeoutMillis?: number;
   /** How long a trace whose root has not ended is held before it is created as `running`. Env `NEXUS_MAX_TRACE_WAIT_MILLIS`, default 30 000. */
   maxTraceWaitMillis?: number;
+  /**
+   * For an intermediary that receives the spans of many processes (the OTLP bridge): how long a span
+   * whose parent is in another process waits for that parent, to nest under it, before it goes as a
+   * local root. 0 (the default, for an exporter inside one process): such a span is a local root.
+   * Env `NEXUS_REMOTE_PARENT_WAIT_MILLIS`.
+   */
+  remoteParentWaitMillis?: number;
   /** Upper bound on `forceFlush()` and `shutdown()`. Env `NEXUS_FLUSH_TIMEOUT_MILLIS`, default 30 000. */
   flushTimeoutMillis?: number;
   /** Requests in flight at once, across all traces. Env `NEXUS_CONCURRENCY`, default 16. */

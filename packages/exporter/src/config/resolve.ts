@@ -14,6 +14,7 @@ export interface ResolvedConfig {
   agent: string | undefined;
   timeoutMillis: number;
   maxTraceWaitMillis: number;
+  remoteParentWaitMillis: number;
   flushTimeoutMillis: number;
   concurrency: number;
   maxAttempts: number;
@@ -99,6 +100,7 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       agent: agent ? agent : undefined,
       timeoutMillis: num(options.timeoutMillis, 'NEXUS_TIMEOUT_MILLIS', 10_000),
       maxTraceWaitMillis: num(options.maxTraceWaitMillis, 'NEXUS_MAX_TRACE_WAIT_MILLIS', 30_000),
+      remoteParentWaitMillis: num(options.remoteParentWaitMillis, 'NEXUS_REMOTE_PARENT_WAIT_MILLIS', 0, 0),
       flushTimeoutMillis: num(options.flushTimeoutMillis, 'NEXUS_FLUSH_TIMEOUT_MILLIS', 30_000),
       concurrency: Math.floor(num(options.concurrency, 'NEXUS_CONCURRENCY', 16)),
       maxAttempts: Math.floor(num(options.maxAttempts, 'NEXUS_MAX_ATTEMPTS', 5)),
