@@ -22,6 +22,7 @@ export const PACKAGES = {
   'packages/local': ['index'],
   'packages/appinsights-local': ['index'],
   'packages/azure': ['index'],
+  'packages/bridge': ['index'],
 };
 
 /** The .ts modules under dir (not .cts: those are CommonJS already, built by tsc). */

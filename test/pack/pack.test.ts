@@ -23,6 +23,7 @@ const PUBLISHED = [
   { dir: 'local', name: '@nexus-otel/local', maxPacked: 180_000, maxUnpacked: 800_000 },
   { dir: 'appinsights-local', name: '@nexus-otel/appinsights-local', maxPacked: 30_000, maxUnpacked: 120_000 },
   { dir: 'azure', name: '@nexus-otel/azure', maxPacked: 30_000, maxUnpacked: 130_000 },
+  { dir: 'bridge', name: '@nexus-otel/bridge', maxPacked: 150_000, maxUnpacked: 750_000 },
 ] as const;
 type Published = (typeof PUBLISHED)[number];
 
@@ -371,6 +372,47 @@ describe.skipIf(REGISTRY.unmet)(
         expect(run.stdout).toContain('exporter build: cjs');
         const otelTraceId = otelTraceIdOf(run.stdout);
         expectTheRun(await nexusTrace(otelTraceId), otelTraceId, 'support-bot');
+      });
+
+      it('the bridge, installed from its tarball in a fresh folder: its command takes an OTLP trace and puts it in Nexus', async () => {
+        const dir = join(apps, 'bridge');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bridge-host', private: true }));
+        await shOk(`npm install --no-audit --no-fund ${tarball('exporter').path} ${tarball('bridge').path}`, { cwd: dir, timeoutMs: 180_000 });
+        const help = await shOk('npx nexus-otel-bridge --help', { cwd: dir });
+        expect(help.stdout).toContain('Usage: nexus-otel-bridge');
+        const bridge = await start(`NEXUS_API_KEY=${key} NEXUS_BASE_URL=${url} npx nexus-otel-bridge --port 0 --grpc-port 0 --spool-dir ./spool`, {
+          cwd: dir,
+          ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+        });
+        try {
+          const bridgeUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(bridge.output())![1]!;
+          const otelTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+          const span = (spanId: string, name: string, parentSpanId?: string) => ({
+            traceId: otelTraceId,
+            spanId,
+            ...(parentSpanId ? { parentSpanId } : {}),
+            name,
+            startTimeUnixNano: '1760000000000000000',
+            endTimeUnixNano: '1760000001000000000',
+            attributes: name.startsWith('chat')
+              ? [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.usage.input_tokens', value: { intValue: '12' } }, { key: 'gen_ai.usage.output_tokens', value: { intValue: '3' } }]
+              : [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }],
+          });
+          const body = {
+            resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'support-bot' } }] }, scopeSpans: [{ scope: { name: 'app' }, spans: [span('00f067aa0ba902b7', 'invoke_agent support-bot'), span('00f067aa0ba902b8', 'chat gpt-4o', '00f067aa0ba902b7')] }] }],
+          };
+          const response = await fetch(`${bridgeUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          expect(response.status).toBe(200);
+          let trace: NexusTrace | undefined;
+          for (let i = 0; i < 100 && trace?.status !== 'success'; i += 1) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            trace = await nexusTrace(otelTraceId).catch(() => undefined);
+          }
+          expectTheRun(trace!, otelTraceId, 'support-bot');
+        } finally {
+          killGroup(bridge.child);
+        }
       });
 
       it('no code: the README command (node --import @nexus-otel/exporter/register app.js) puts an app’s trace in Nexus', async () => {

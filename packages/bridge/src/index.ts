@@ -1,0 +1,3 @@
+export { NexusBridge, type BridgeStats } from './bridge.js';
+export type { BridgeOptions } from './config.js';
+export * from './otlp/index.js';
