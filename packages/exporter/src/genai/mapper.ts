@@ -15,7 +15,7 @@ import { stringAttribute } from '../map/attributes.js';
 import { isLocalRoot } from '../otel/span-links.js';
 import { SEMCONV_KEYS } from './read/semconv-keys.js';
 import type { PriceTable } from './prices.js';
-import type { MapContext, MappedSpan, MappedTrace, TraceMapper } from '../map/types.js';
+import type { JsonValue, MapContext, MappedSpan, MappedTrace, TraceHeader, TraceMapper } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 
 export interface GenAiMapperOptions {
@@ -75,17 +75,20 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
       const rollups = rollupMetadata(spans, readings, toolTypes, options.prices);
       const appContext = contextMetadata(spans, root);
       const rootReading = root ? readings.get(root.spanContext().spanId) : undefined;
-      const header = {
-        ...generic,
+      // Built field by field (same keys, same order as spreading `generic` and the metadata parts):
+      // `generic.metadata` is this call's own object, so the rollups are added to it in place.
+      const metadata = generic.metadata;
+      addOwn(metadata, rollups);
+      addOwn(metadata, appContext);
+      if (outcome.runStatus) metadata['run_status'] = outcome.runStatus;
+      if (outcome.error) metadata['error'] = outcome.error;
+      const header: TraceHeader = {
         name: rootReading?.name ?? generic.name,
         status: outcome.status,
-        metadata: {
-          ...generic.metadata,
-          ...rollups,
-          ...appContext,
-          ...(outcome.runStatus ? { run_status: outcome.runStatus } : {}),
-          ...(outcome.error ? { error: outcome.error } : {}),
-        },
+        startedAt: generic.startedAt,
+        endedAt: generic.endedAt,
+        metadata,
+        serviceName: generic.serviceName,
       };
       return applyPrivacy({ header, spans: mapped, ...(warnings.length > 0 ? { warnings } : {}) }, { ...(options.redact ? { redact: options.redact } : {}), scrub: options.scrubSecrets !== false, maxFieldBytes: context.maxFieldBytes });
     },
@@ -142,6 +145,16 @@ function toolSpanName(span: ReadableSpanLike, reading: CombinedReading): string 
 
 function toolTypeOf(span: ReadableSpanLike): string {
   return stringAttribute(span.attributes, SEMCONV_KEYS.toolType) ?? 'function';
+}
+
+/** `Object.assign` that keeps a `__proto__` key an own property, as a spread does. */
+function addOwn(target: Record<string, JsonValue>, source: Record<string, JsonValue>): void {
+  for (const key in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+    const value = source[key] as JsonValue;
+    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    else target[key] = value;
+  }
 }
 
 function withCount(input: MappedSpan['input'], count: number): MappedSpan['input'] {

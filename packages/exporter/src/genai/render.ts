@@ -2,6 +2,7 @@ import { attributesToJson } from '../map/attributes.js';
 import { stripContent } from './privacy/content.js';
 import { mayPassRaw } from './privacy/content-keys.js';
 import { evaluationInput } from './read/evaluation.js';
+import { hasCount } from './read/values.js';
 import type { JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
@@ -67,7 +68,7 @@ export function renderOutput(reading: CombinedReading, options: RenderOptions): 
     if (usage.cacheReadTokens !== undefined) tokens['cache_read_tokens'] = usage.cacheReadTokens;
     if (usage.cacheCreationTokens !== undefined) tokens['cache_creation_tokens'] = usage.cacheCreationTokens;
     if (usage.reasoningTokens !== undefined) tokens['reasoning_tokens'] = usage.reasoningTokens;
-    if (Object.keys(tokens).length > 0) output['usage'] = tokens;
+    if (hasCount(usage)) output['usage'] = tokens;
   }
   return Object.keys(output).length > 0 ? output : null;
 }

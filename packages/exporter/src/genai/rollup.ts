@@ -85,10 +85,12 @@ export function rollupMetadata(
   if (priced) metadata['estimated_cost_usd'] = Math.round(cost * 1e6) / 1e6;
   if (models.length > 0) metadata['models'] = models.join(', ');
 
+  // Each span's reading looked up once, not once per id key.
+  const orderedIds = ordered.map((span) => readings.get(span.spanContext().spanId)?.ids);
   for (const [key, name] of ID_KEYS) {
     const values: string[] = [];
-    for (const span of ordered) {
-      const value = readings.get(span.spanContext().spanId)?.ids[key];
+    for (const ids of orderedIds) {
+      const value = ids?.[key];
       if (value && !values.includes(value)) values.push(value);
     }
     if (values.length > 0) metadata[name] = values.join(', ');

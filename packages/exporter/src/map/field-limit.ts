@@ -47,7 +47,7 @@ const WIDE_UNITS = /[\u0000-\u0007\u000b\u000e-\u001f\ud800-\udfff]/;
  * caller then measures it exactly). A code unit takes at most 3 bytes of JSON unless it is a control
  * character or a surrogate (at most 6), and a number at most 24 characters.
  */
-function jsonBytesAtMost(value: unknown, budget: number): number {
+export function jsonBytesAtMost(value: unknown, budget: number): number {
   let total = 0;
   let nodes = 0;
   const stringBytes = (text: string): number => {

@@ -1,4 +1,4 @@
-import { TRUNCATION_MARKER, limitField, safeStringify } from '../../map/field-limit.js';
+import { TRUNCATION_MARKER, jsonBytesAtMost, limitField, safeStringify } from '../../map/field-limit.js';
 import { wellFormed } from '../../map/attributes.js';
 import type { JsonValue, MappedSpan, MappedTrace, TraceHeader } from '../../map/types.js';
 import { isScrubMarker, redactionMarker, scrubSecrets, secretKeyKind, type SecretKind } from './scrub-secrets.js';
@@ -117,16 +117,23 @@ function cleanMetadata(metadata: Record<string, JsonValue> | undefined, clean: C
   const rest: Record<string, JsonValue> = {};
   for (const key of Object.keys(record)) if (key !== 'otel_trace_id') setOwn(rest, key, record[key] as JsonValue);
   const walked = walk(rest, 'metadata', clean, scrub, undefined, undefined, -1) as Record<string, JsonValue>;
-  return limitMetadata({ otel_trace_id: wellFormed(traceId), ...walked });
+  return limitMetadata(walked, wellFormed(traceId));
 }
 
-function limitMetadata(value: JsonValue): Record<string, JsonValue> {
+/** `traceId`, when given, is `otel_trace_id`, the first key (`value` then has no such key). */
+function limitMetadata(value: JsonValue, traceId?: string): Record<string, JsonValue> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
   const out: Record<string, JsonValue> = {};
-  const entries = Object.entries(value).map(([key, item]): [string, JsonValue] => [key, typeof item === 'string' ? cutChars(item, MAX_METADATA_STRING_CHARS) : item]);
-  for (const [key, item] of entries) setOwn(out, key, item);
+  if (traceId !== undefined) out['otel_trace_id'] = cutChars(traceId, MAX_METADATA_STRING_CHARS);
+  for (const key of Object.keys(value)) {
+    const item = value[key] as JsonValue;
+    setOwn(out, key, typeof item === 'string' ? cutChars(item, MAX_METADATA_STRING_CHARS) : item);
+  }
+  // The common metadata is proven to fit by a bound on its JSON size, without serialising it.
+  if (jsonBytesAtMost(out, MAX_METADATA_BYTES) <= MAX_METADATA_BYTES) return out;
   const text = safeStringify(out);
   if (text.length * 3 <= MAX_METADATA_BYTES || Buffer.byteLength(text, 'utf8') <= MAX_METADATA_BYTES) return out;
+  const entries = Object.keys(out).map((key): [string, JsonValue] => [key, out[key] as JsonValue]);
 
   // Over the budget: the essential keys first, then the others in order while they fit.
   const kept: Record<string, JsonValue> = {};

@@ -68,11 +68,27 @@ export function exceptionError(span: ReadableSpanLike): string | undefined {
 
 /** A usage reading without the counts the source did not give; undefined when it gave none. */
 export function usageReading(counts: { [K in keyof UsageReading]: number | undefined }): UsageReading | undefined {
+  // Direct lookups in the one order every reader passes its counts: no entries array, no key list.
   const usage: UsageReading = {};
-  for (const [key, value] of Object.entries(counts) as Array<[keyof UsageReading, number | undefined]>) {
-    if (value !== undefined) usage[key] = value;
-  }
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  if (counts.inputTokens !== undefined) usage.inputTokens = counts.inputTokens;
+  if (counts.outputTokens !== undefined) usage.outputTokens = counts.outputTokens;
+  if (counts.totalTokens !== undefined) usage.totalTokens = counts.totalTokens;
+  if (counts.cacheReadTokens !== undefined) usage.cacheReadTokens = counts.cacheReadTokens;
+  if (counts.cacheCreationTokens !== undefined) usage.cacheCreationTokens = counts.cacheCreationTokens;
+  if (counts.reasoningTokens !== undefined) usage.reasoningTokens = counts.reasoningTokens;
+  return hasCount(usage) ? usage : undefined;
+}
+
+/** Whether a usage reading holds any count. */
+export function hasCount(usage: UsageReading): boolean {
+  return (
+    usage.inputTokens !== undefined ||
+    usage.outputTokens !== undefined ||
+    usage.totalTokens !== undefined ||
+    usage.cacheReadTokens !== undefined ||
+    usage.cacheCreationTokens !== undefined ||
+    usage.reasoningTokens !== undefined
+  );
 }
 
 /** The attributes of a span or an event, or none. */

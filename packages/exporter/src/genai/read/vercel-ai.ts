@@ -51,7 +51,7 @@ import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
-import { content, exceptionError, isAttributes, keepString, text } from './values.js';
+import { content, exceptionError, hasCount, isAttributes, keepString, text } from './values.js';
 import { VERCEL_AI } from '../privacy/content-keys.js';
 
 export const readVercelAi: SpanReader = (span) => {
@@ -264,7 +264,7 @@ function readUsage(attributes: Attributes): UsageReading | undefined {
   if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
   if (cacheCreation !== undefined) usage.cacheCreationTokens = cacheCreation;
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  return hasCount(usage) ? usage : undefined;
 }
 
 function first(attributes: Attributes, keys: readonly string[]): number | undefined {
