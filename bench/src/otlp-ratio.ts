@@ -5,6 +5,7 @@ import { createGenAiMapper, type MappedTrace, type TraceMapper } from '@nexus-ot
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AgentTraces, fixtureTraces } from './spans.js';
 import { median } from './round-trips.js';
+import { azureSerialize, langfusePath, loadAzureInternals } from './peers.js';
 
 /** The exporter's defaults (config/resolve.ts): GenAI filter, content on, secrets scrubbed, 32 KiB fields. */
 const MAX_FIELD_BYTES = 32 * 1024;
@@ -110,73 +111,143 @@ export function microsPerSpan(run: () => void, spans: number, millis: number): n
   return (elapsed * 1000) / (calls * spans);
 }
 
+/** Async twin of `microsPerSpan`, for a path that awaits (Langfuse's processor). */
+export async function microsPerSpanAsync(run: () => Promise<void>, spans: number, millis: number): Promise<number> {
+  let calls = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  do {
+    await run();
+    calls += 1;
+    elapsed = performance.now() - started;
+  } while (elapsed < millis);
+  return (elapsed * 1000) / (calls * spans);
+}
+
+/** The four candidates of benchmark 1, OTLP JSON first (the baseline). */
+export const CANDIDATES = ['otlp', 'langfuse', 'azure', 'nexus'] as const;
+export type Candidate = (typeof CANDIDATES)[number];
+
 export interface RatioResult {
   workload: string;
   spans: number;
-  nexusMicros: number;
-  otlpMicros: number;
-  ratio: number;
+  /** Median µs a span of the workload (every span given, whether or not the candidate sends it). */
+  micros: Record<Candidate, number>;
+  /** Median of the per-round ratios to OTLP JSON (1 for OTLP itself). */
+  ratio: Record<Candidate, number>;
   /** Parse the content + serialise the bodies, against OTLP: what any mapper pays at least. */
   floorRatio: number;
+  /** Request body bytes for the whole workload. */
+  bytes: Record<Candidate, number>;
+  /** Spans each candidate sends (Langfuse and Nexus filter by default). */
+  sent: Record<Candidate, number>;
+  /** Request bodies each candidate serialises for the workload (Nexus: the trace's, then one a span). */
+  requests: Record<Candidate, number>;
+  // Kept for the existing callers: the Nexus and OTLP figures.
+  nexusMicros: number;
+  otlpMicros: number;
   nexusBytes: number;
   otlpBytes: number;
 }
 
 /**
- * Side by side, alternating: `rounds` rounds, each timing the exporter's path and the OTLP path for
- * `millis` ms on the same spans (order swapped every round); medians of each and of the per-round ratio.
+ * Side by side, alternating: `rounds` rounds, each timing the four candidates for `millis` ms each
+ * on the same spans, in an order that rotates every round (and is reversed every other round);
+ * medians of each and of the per-round ratios to OTLP JSON.
  */
-export function otlpRatio(options: { rounds?: number; millis?: number; agentTraces?: number } = {}): RatioResult[] {
+export async function otlpRatio(options: { rounds?: number; millis?: number; agentTraces?: number } = {}): Promise<RatioResult[]> {
   const rounds = options.rounds ?? 11;
   const millis = options.millis ?? 200;
   const mapper = createGenAiMapper();
+  const azure = await loadAzureInternals();
+  const langfuse = langfusePath();
   const results: RatioResult[] = [];
-  for (const workload of workloads(options.agentTraces)) {
-    const batch = workload.traces.flat();
-    const nexus = (): void => {
-      for (const spans of workload.traces) nexusSerialize(mapper, spans);
-    };
-    const otlp = (): void => {
-      otlpSerialize(batch);
-    };
-    const bodies = workload.traces.map((spans) => requestBodies(mapper.mapTrace(spans, { maxFieldBytes: MAX_FIELD_BYTES })));
-    const floor = (): void => {
-      workload.traces.forEach((spans, i) => floorSerialize(spans, bodies[i] ?? []));
-    };
-    // Warm-up: both paths optimised by the JIT before anything is timed.
-    microsPerSpan(nexus, workload.spans, 1_000);
-    microsPerSpan(otlp, workload.spans, 1_000);
-    microsPerSpan(floor, workload.spans, 1_000);
-    const nexusTimes: number[] = [];
-    const otlpTimes: number[] = [];
-    const ratios: number[] = [];
-    const floorRatios: number[] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      let a: number;
-      let b: number;
-      if (round % 2 === 0) {
-        a = microsPerSpan(nexus, workload.spans, millis);
-        b = microsPerSpan(otlp, workload.spans, millis);
-      } else {
-        b = microsPerSpan(otlp, workload.spans, millis);
-        a = microsPerSpan(nexus, workload.spans, millis);
+  try {
+    for (const workload of workloads(options.agentTraces)) {
+      const batch = workload.traces.flat();
+      const timers: Record<Candidate, () => Promise<number>> = {
+        otlp: async () =>
+          microsPerSpan(
+            () => {
+              otlpSerialize(batch);
+            },
+            workload.spans,
+            millis,
+          ),
+        langfuse: () => microsPerSpanAsync(() => langfuse.run(batch), workload.spans, millis),
+        azure: async () =>
+          microsPerSpan(
+            () => {
+              azureSerialize(azure, batch);
+            },
+            workload.spans,
+            millis,
+          ),
+        nexus: async () =>
+          microsPerSpan(
+            () => {
+              for (const spans of workload.traces) nexusSerialize(mapper, spans);
+            },
+            workload.spans,
+            millis,
+          ),
+      };
+      const bodies = workload.traces.map((spans) => requestBodies(mapper.mapTrace(spans, { maxFieldBytes: MAX_FIELD_BYTES })));
+      const floor = (): void => {
+        workload.traces.forEach((spans, i) => floorSerialize(spans, bodies[i] ?? []));
+      };
+      // Warm-up: every path optimised by the JIT before anything is timed.
+      const warmMillis = millis;
+      for (let i = 0; i < Math.ceil(1_000 / warmMillis); i += 1) {
+        for (const candidate of CANDIDATES) await timers[candidate]();
       }
-      nexusTimes.push(a);
-      otlpTimes.push(b);
-      ratios.push(a / b);
-      floorRatios.push(microsPerSpan(floor, workload.spans, millis) / b);
+      microsPerSpan(floor, workload.spans, 1_000);
+      const times = Object.fromEntries(CANDIDATES.map((c) => [c, [] as number[]])) as Record<Candidate, number[]>;
+      const ratios = Object.fromEntries(CANDIDATES.map((c) => [c, [] as number[]])) as Record<Candidate, number[]>;
+      const floorRatios: number[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const shift = round % CANDIDATES.length;
+        const order = [...CANDIDATES.slice(shift), ...CANDIDATES.slice(0, shift)];
+        if (Math.floor(round / CANDIDATES.length) % 2 === 1) order.reverse();
+        const inRound = {} as Record<Candidate, number>;
+        for (const candidate of order) inRound[candidate] = await timers[candidate]();
+        for (const candidate of CANDIDATES) {
+          times[candidate].push(inRound[candidate]);
+          ratios[candidate].push(inRound[candidate] / inRound.otlp);
+        }
+        floorRatios.push(microsPerSpan(floor, workload.spans, millis) / inRound.otlp);
+      }
+      const nexusBytes = workload.traces.reduce((n, spans) => n + nexusSerialize(mapper, spans), 0);
+      const otlpBytes = otlpSerialize(batch);
+      langfuse.reset();
+      await langfuse.run(batch);
+      const langfuseSent = langfuse.sent();
+      const mappedSpans = workload.traces.reduce((n, spans) => n + mapper.mapTrace(spans, { maxFieldBytes: MAX_FIELD_BYTES }).spans.length, 0);
+      const median4 = (values: Record<Candidate, number[]>): Record<Candidate, number> =>
+        Object.fromEntries(CANDIDATES.map((c) => [c, median(values[c])])) as Record<Candidate, number>;
+      const micros = median4(times);
+      results.push({
+        workload: workload.name,
+        spans: workload.spans,
+        micros,
+        ratio: median4(ratios),
+        floorRatio: median(floorRatios),
+        bytes: { otlp: otlpBytes, langfuse: langfuseSent.bytes, azure: azureSerialize(azure, batch), nexus: nexusBytes },
+        sent: { otlp: workload.spans, langfuse: langfuseSent.spans, azure: workload.spans, nexus: mappedSpans },
+        requests: {
+          otlp: 1,
+          langfuse: langfuseSent.requests,
+          azure: 1,
+          nexus: workload.traces.length + mappedSpans,
+        },
+        nexusMicros: micros.nexus,
+        otlpMicros: micros.otlp,
+        nexusBytes,
+        otlpBytes,
+      });
     }
-    const nexusBytes = workload.traces.reduce((n, spans) => n + nexusSerialize(mapper, spans), 0);
-    results.push({
-      workload: workload.name,
-      spans: workload.spans,
-      nexusMicros: median(nexusTimes),
-      otlpMicros: median(otlpTimes),
-      ratio: median(ratios),
-      floorRatio: median(floorRatios),
-      nexusBytes,
-      otlpBytes: otlpSerialize(batch),
-    });
+  } finally {
+    await langfuse.shutdown();
   }
   return results;
 }
