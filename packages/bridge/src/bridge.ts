@@ -5,8 +5,9 @@ import { resolveBridgeOptions, type BridgeOptions, type Env, type ResolvedBridge
 import { startGrpcReceiver, type GrpcReceiver } from './grpc/receiver.js';
 import { bearerMatches } from './http/auth.js';
 import { readBody } from './http/read-body.js';
-import { decodeLogs, decodeTraces, encodeLogsResponse, encodeTraceResponse, type OtlpEncoding } from './otlp/index.js';
+import { decodeLogs, decodeTraces, encodeLogsResponse, encodeTraceResponse, type DecodedLogRecord, type DecodedSpan, type OtlpEncoding } from './otlp/index.js';
 import { Spool, type SpoolEntry } from './spool/index.js';
+import type { Ingest, Ingested, Refusal } from './ingest.js';
 import { Tenants, type Tenant } from './tenants.js';
 
 /** What `GET /stats` answers (no key, in any form: tenants are named by a hash). */
@@ -20,14 +21,6 @@ export interface BridgeStats {
 
 const KEY_HEADER = 'x-nexus-api-key';
 
-/** A request not taken, with the HTTP status that tells the sender what to do. */
-export interface Refusal {
-  ok: false;
-  status: 400 | 401 | 413 | 415 | 429 | 503;
-  message: string;
-  /** Seconds to wait before retrying (429, 503). */
-  retryAfter?: number;
-}
 /** How long a sender is told to wait when the bridge is full (seconds). */
 const RETRY_AFTER_FULL = 5;
 const RETRY_AFTER_BUSY = 2;
@@ -38,7 +31,7 @@ const RETRY_AFTER_BUSY = 2;
  * uploaded as in-process. A request is written to the spool before it is acknowledged, and
  * confirmed there once Nexus has its spans: a crash loses nothing acknowledged (at-least-once).
  */
-export class NexusBridge {
+export class NexusBridge implements Ingest {
   private readonly stats_: Omit<BridgeStats, 'spool' | 'tenants'> = {
     requests: {},
     spans: { received: 0, rejected: 0, delivered: 0, dropped: {} },
@@ -100,7 +93,12 @@ export class NexusBridge {
         throw new Error(`nexus-otel-bridge: cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(error as Error).message} (NEXUS_BRIDGE_GRPC_PORT=off turns it off)`);
       }
     }
-    for (const entry of replay) bridge.feed(entry.id, entry, true);
+    for (const entry of replay) {
+      const decoded = decodeEntry(entry);
+      // Unreadable now: nothing to retry.
+      if (decoded.ok) bridge.feed(entry.id, entry.apiKey, decoded, true);
+      else spool.confirm(entry.id);
+    }
     return bridge;
   }
 
@@ -180,7 +178,7 @@ export class NexusBridge {
    * tenant's exporters; answered with the OTLP response body (partial success included) in the
    * request's encoding, or refused with an HTTP status a sender acts on.
    */
-  async ingest(entry: SpoolEntry): Promise<{ ok: true; response: Uint8Array; rejected: number; rejectedReason?: string | undefined } | Refusal> {
+  async ingest(entry: SpoolEntry): Promise<Ingested | Refusal> {
     const decoded = decodeEntry(entry);
     if (!decoded.ok) return { ok: false, status: 400, message: decoded.reason };
     if (decoded.signal === 'traces') {
@@ -194,7 +192,7 @@ export class NexusBridge {
       if (!this.tenants.get(entry.apiKey)) return { ok: false, status: 429, message: 'too many Nexus keys in use at once', retryAfter: RETRY_AFTER_BUSY };
       const appended = await this.spool.append(entry);
       if (!appended.ok) return { ok: false, status: 503, message: `not stored (${appended.reason}): ${appended.message}`, retryAfter: RETRY_AFTER_FULL };
-      this.feed(appended.id, entry);
+      this.feed(appended.id, entry.apiKey, decoded);
     }
     const response =
       entry.signal === 'traces'
@@ -203,12 +201,11 @@ export class NexusBridge {
     return { ok: true, response, rejected: decoded.rejected, rejectedReason: decoded.reason };
   }
 
-  /** Hands a stored request to its tenant's exporters; confirms it in the spool once delivered. */
-  private feed(id: number, entry: SpoolEntry, replayed = false): void {
-    const decoded = decodeEntry(entry);
-    const tenant: Tenant | undefined = this.tenants.get(entry.apiKey);
-    if (!decoded.ok || !tenant) {
-      this.spool.confirm(id); // unreadable now (or no room for its key): nothing to retry
+  /** Hands a stored request, as decoded, to its tenant's exporters; confirms it in the spool once delivered. */
+  private feed(id: number, apiKey: string | undefined, decoded: DecodedRequest, replayed = false): void {
+    const tenant: Tenant | undefined = this.tenants.get(apiKey);
+    if (!tenant) {
+      this.spool.confirm(id); // no room for its key (a replay): nothing to retry
       return;
     }
     if (decoded.signal === 'logs') {
@@ -250,17 +247,11 @@ export class NexusBridge {
   }
 }
 
-type Decoded =
-  | { ok: true; signal: 'traces'; spans: ReturnType<typeof spansOf>; count: number; rejected: number; reason?: string | undefined }
-  | { ok: true; signal: 'logs'; records: ReturnType<typeof recordsOf>; count: number; rejected: number; reason?: string | undefined }
-  | { ok: false; reason: string };
+type DecodedRequest =
+  | { ok: true; signal: 'traces'; spans: DecodedSpan[]; count: number; rejected: number; reason?: string | undefined }
+  | { ok: true; signal: 'logs'; records: DecodedLogRecord[]; count: number; rejected: number; reason?: string | undefined };
 
-function spansOf(result: ReturnType<typeof decodeTraces>) {
-  return result.ok ? result.spans : [];
-}
-function recordsOf(result: ReturnType<typeof decodeLogs>) {
-  return result.ok ? result.records : [];
-}
+type Decoded = DecodedRequest | { ok: false; reason: string };
 
 function decodeEntry(entry: SpoolEntry): Decoded {
   if (entry.signal === 'traces') {

@@ -19,38 +19,9 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import { bearerMatches } from '../http/auth.js';
+import type { Ingest, Ingested } from '../ingest.js';
+import type { SpoolEntry } from '../spool/index.js';
 import { grpcError, grpcErrorOf, type GrpcError } from './status.js';
-
-/** A request not taken, as the bridge's `Refusal` (an HTTP status a sender acts on). */
-export interface GrpcRefusal {
-  ok: false;
-  status: 400 | 401 | 413 | 415 | 429 | 503;
-  message: string;
-  /** Seconds to wait before retrying (429, 503). */
-  retryAfter?: number | undefined;
-}
-
-/** One request as handed to `ingest`: the decompressed protobuf `Export*ServiceRequest`. */
-export interface GrpcIngestEntry {
-  signal: 'traces' | 'logs';
-  encoding: 'protobuf' | 'json';
-  body: Uint8Array;
-  apiKey?: string;
-}
-
-export interface GrpcIngested {
-  ok: true;
-  /** The protobuf `Export*ServiceResponse`, sent back as is. */
-  response: Uint8Array;
-  rejected: number;
-  rejectedReason?: string | undefined;
-}
-
-/** What the receiver feeds: `NexusBridge` (its `admit` and `ingest`). */
-export interface GrpcIngest {
-  admit(apiKey: string | undefined): { ok: true } | GrpcRefusal;
-  ingest(entry: GrpcIngestEntry): Promise<GrpcIngested | GrpcRefusal>;
-}
 
 export interface GrpcReceiverOptions {
   host: string;
@@ -60,7 +31,8 @@ export interface GrpcReceiverOptions {
   token?: string | undefined;
   /** Bound on a request message, compressed and decompressed. */
   maxBodyBytes: number;
-  target: GrpcIngest;
+  /** What the receiver feeds: `NexusBridge` (its `admit` and `ingest`). */
+  target: Ingest;
 }
 
 export interface GrpcReceiver {
@@ -106,7 +78,7 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
   let closing: Promise<void> | undefined;
   const calls = new Set<Promise<unknown>>();
 
-  const exportOf = (signal: GrpcIngestEntry['signal']): handleUnaryCall<Bytes, Bytes> => (call, callback) => {
+  const exportOf = (signal: SpoolEntry['signal']): handleUnaryCall<Bytes, Bytes> => (call, callback) => {
     if (closing) {
       callback(grpcError(GrpcStatus.UNAVAILABLE, 'the bridge is shutting down; retry against another one'));
       return;
@@ -149,7 +121,7 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
 }
 
 /** The response bytes for one call, or the gRPC status refusing it. */
-async function answerOf(options: GrpcReceiverOptions, signal: GrpcIngestEntry['signal'], metadata: Metadata, body: Bytes): Promise<GrpcIngested | GrpcError> {
+async function answerOf(options: GrpcReceiverOptions, signal: SpoolEntry['signal'], metadata: Metadata, body: Bytes): Promise<Ingested | GrpcError> {
   if (options.token && !bearerMatches(textOf(metadata, 'authorization'), options.token)) {
     return grpcError(GrpcStatus.UNAUTHENTICATED, 'a bearer token is required (authorization: Bearer <NEXUS_BRIDGE_TOKEN>)');
   }

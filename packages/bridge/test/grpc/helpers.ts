@@ -6,7 +6,8 @@ import type { ExportResult } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import protobuf from 'protobufjs';
-import type { GrpcIngest, GrpcIngestEntry, GrpcIngested, GrpcRefusal } from '../../src/grpc/receiver.js';
+import type { Ingest as GrpcIngest, Ingested as GrpcIngested, Refusal as GrpcRefusal } from '../../src/ingest.js';
+import type { SpoolEntry as GrpcIngestEntry } from '../../src/spool/index.js';
 import { encodeLogsResponse, encodeTraceResponse } from '../../src/otlp/index.js';
 
 export type IngestAnswer = GrpcIngested | GrpcRefusal;
