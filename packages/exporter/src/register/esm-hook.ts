@@ -1,8 +1,8 @@
 import * as nodeModule from 'node:module';
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageVersion, resolveFrom } from './load.js';
+import { nearestPackageJson, packageVersion, resolveFrom } from './load.js';
 import type { LoadedInstrumentation } from './instrumentations.js';
 
 /**
@@ -87,19 +87,8 @@ function mainIsCommonJs(): boolean {
   if (!main) return false;
   if (main.endsWith('.cjs')) return true;
   if (!main.endsWith('.js')) return false;
-  let dir = dirname(resolve(main));
-  for (let depth = 0; depth < 32; depth += 1) {
-    try {
-      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
-      return json.type !== 'module';
-    } catch {
-      // No package.json here: look further up.
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return true;
-    dir = parent;
-  }
-  return true;
+  // The nearest package.json decides, as Node does; none at all: CommonJS.
+  return nearestPackageJson(dirname(resolve(main)), (json) => json['type'] !== 'module') ?? true;
 }
 
 function realpath(path: string): string {

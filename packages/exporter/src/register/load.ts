@@ -39,12 +39,8 @@ export function loadFromApp(name: string): LoadResult {
  */
 export function installedInApp(name: string): boolean {
   for (const base of appBases()) {
-    let dir = dirname(base);
-    for (let depth = 0; depth < 32; depth += 1) {
+    for (const dir of foldersUp(dirname(base))) {
       if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
     }
   }
   return false;
@@ -77,17 +73,30 @@ export function resolveFrom(file: string, specifier: string): string | undefined
 
 /** The `version` of the package whose entry file is `file`, read from its package.json. */
 export function packageVersion(file: string, name: string): string | undefined {
-  let dir = dirname(file);
-  for (let depth = 0; depth < 8; depth += 1) {
-    try {
-      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (json.name === name && typeof json.version === 'string') return json.version;
-    } catch {
-      // No package.json here: look further up.
-    }
+  return nearestPackageJson(dirname(file), (json) => (json['name'] === name && typeof json['version'] === 'string' ? json['version'] : undefined), 8);
+}
+
+/** `dir` and the folders above it, nearest first, at most `max` of them. */
+function* foldersUp(dir: string, max = 32): Generator<string> {
+  for (let depth = 0; depth < max; depth += 1) {
+    yield dir;
     const parent = dirname(dir);
-    if (parent === dir) break;
+    if (parent === dir) return;
     dir = parent;
+  }
+}
+
+/** What `pick` finds in the nearest package.json at or above `dir` that yields something. */
+export function nearestPackageJson<T>(dir: string, pick: (json: Record<string, unknown>) => T | undefined, max = 32): T | undefined {
+  for (const folder of foldersUp(dir, max)) {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue; // No package.json here: look further up.
+    }
+    const found = pick(json);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
