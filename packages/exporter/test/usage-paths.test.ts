@@ -9,6 +9,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { generateKey, startNexusLocal, type NexusLocal } from '@nexus-otel/local';
 import { createNexusExporters, NexusSpanExporter } from '../src/index.js';
 import { recordUserFeedback } from '../src/feedback.js';
+import { eventually } from './helpers.js';
 
 let server: NexusLocal | undefined;
 const saved = { ...process.env };
@@ -84,7 +85,8 @@ describe('usage paths, OpenTelemetry JS 2.x', () => {
 
     await agentRun('support-bot');
     recordUserFeedback({ responseId: 'resp-support-bot', score: 1, comment: 'thanks' });
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the simple processor exports on a later tick
+    // The simple processor exports once NodeSDK's resource detectors have settled: a later tick, not a fixed one.
+    await eventually(() => existingLogs.getFinishedLogRecords().length > 0, 2_000);
     const records = existingLogs.getFinishedLogRecords().map((r) => r.eventName); // forgotten on shutdown
     await sdk.shutdown();
     const [run, ...others] = local.traces();
