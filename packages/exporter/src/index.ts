@@ -10,7 +10,7 @@ export { attributesToJson } from './map/attributes.js';
 export { limitField, TRUNCATION_MARKER } from './map/field-limit.js';
 export type { TraceMetadataFn } from './map/trace-metadata.js';
 export { isoFromHrTime } from './map/time.js';
-export type { JsonValue, MapContext, MappedSpan, MappedTrace, NexusSpanStatus, NexusTraceStatus, TraceHeader, TraceMapper } from './map/types.js';
+export type { FoldedSpan, JsonValue, MapContext, MappedSpan, MappedTrace, NexusSpanStatus, NexusTraceStatus, TraceHeader, TraceMapper } from './map/types.js';
 export type { ReadableSpanLike, SpanEventLike, ExportResultLike } from './otel/types.js';
 export { createGenAiMapper, type GenAiMapperOptions } from './genai/mapper.js';
 export { readSpan, READERS, type CombinedReading } from './genai/combine.js';

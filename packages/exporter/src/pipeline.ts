@@ -135,6 +135,7 @@ export class NexusPipeline {
             spanFilter: config.spanFilter,
             captureContent: config.captureContent,
             scrubSecrets: config.scrubSecrets,
+            foldSpans: config.foldSpans,
             ...(config.redact ? { redact: config.redact } : {}),
             ...(config.prices ? { prices: config.prices } : {}),
           }),

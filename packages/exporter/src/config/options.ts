@@ -67,6 +67,13 @@ export interface NexusExporterOptions {
   redact?: RedactFn;
   /** Built-in scrubbing of bearer tokens, API keys, connection strings and URL passwords. Env `NEXUS_SCRUB_SECRETS`, default true. */
   scrubSecrets?: boolean;
+  /**
+   * Fewer requests (one per span otherwise): a kept span with nothing for a reader but its name and
+   * times (no attributes, content, tokens, ids, tool or error), whose parent is kept in the same
+   * batch, is not posted; the parent's input gets `folded_spans` (count, total duration, names) and
+   * its children nest under the parent. Env `NEXUS_FOLD_SPANS=true`, default false.
+   */
+  foldSpans?: boolean;
   /** USD per million tokens by model, for the trace's `estimated_cost_usd`. */
   prices?: PriceTable;
   /** With a log-record exporter on the same pipeline: how long a finished trace waits for its message records. Env `NEXUS_LOG_WAIT_MILLIS`, default 1 000. */

@@ -34,6 +34,7 @@ export interface ResolvedConfig {
   spanFilter: SpanFilter;
   captureContent: boolean;
   scrubSecrets: boolean;
+  foldSpans: boolean;
   redact: RedactFn | undefined;
   prices: PriceTable | undefined;
   exportMode: ExportMode;
@@ -120,6 +121,7 @@ export function resolveConfig(options: NexusExporterOptions = {}, env: Env = pro
       spanFilter: options.spanFilter ?? (env['NEXUS_SPAN_FILTER']?.trim().toLowerCase() === 'all' ? 'all' : 'genai'),
       captureContent: options.captureContent ?? !falsy(env['NEXUS_CAPTURE_CONTENT']),
       scrubSecrets: options.scrubSecrets ?? !falsy(env['NEXUS_SCRUB_SECRETS']),
+      foldSpans: options.foldSpans ?? flag(env['NEXUS_FOLD_SPANS']),
       redact: options.redact,
       prices: options.prices,
       exportMode: resolveExportMode(options.exportMode, env['NEXUS_EXPORT_MODE'], warnings),

@@ -1,5 +1,6 @@
 import { applyPrivacy, type RedactFn } from './privacy/redact.js';
 import { filterSpans, type SpanFilter } from './filter.js';
+import { planFolds, withFolded, type FoldPlan } from './fold.js';
 import { isGenAi, readSpan, type CombinedReading } from './combine.js';
 import { renderInput, renderOutput, withoutContentKeys } from './render.js';
 import { rollupMetadata } from './rollup.js';
@@ -29,6 +30,13 @@ export interface GenAiMapperOptions {
   scrubSecrets?: boolean;
   /** USD per million tokens by model, for `estimated_cost_usd`. */
   prices?: PriceTable;
+  /**
+   * Fewer requests: a kept span that carries only its name and times (no attributes, content,
+   * tokens, ids, tool or error), under a parent kept in the same batch, is not posted; the parent's
+   * input gets `folded_spans` (count, total duration, names) and its children nest under the
+   * parent. Default false. See fold.ts for the exact rule.
+   */
+  foldSpans?: boolean;
 }
 
 /**
@@ -49,17 +57,36 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
       const skipToolIds = toolCallIdsWithSpans(spans, readings);
       const responses = toolResponsesById(readings.values());
 
+      // Folding decides on the mapped shape of every kept span first; off, each is mapped in the loop.
+      let bases: Map<string, MappedSpan> | undefined;
+      let plan: FoldPlan | undefined;
+      if (options.foldSpans === true) {
+        bases = new Map();
+        for (const span of spans) {
+          const id = span.spanContext().spanId;
+          if (kept.has(id)) bases.set(id, mapKeptSpan(span, readings.get(id) as CombinedReading, captureContent));
+        }
+        plan = planFolds({ spans, readings, kept, parentOf, mapped: bases, foldedTransport });
+      }
+
       const mapped: MappedSpan[] = [];
       const toolTypes: string[] = [];
       const warnings: string[] = [];
       for (const span of spans) {
         const id = span.spanContext().spanId;
-        if (!kept.has(id)) continue;
+        if (!kept.has(id) || plan?.into.has(id)) continue;
         const reading = readings.get(id) as CombinedReading;
-        const base = isGenAi(reading) ? mapGenAiSpan(span, reading, captureContent) : mapOtherSpan(span, captureContent);
+        // Taken out of `bases`, so that a span id repeated in the batch is never one shared object.
+        const prepared = bases?.get(id);
+        bases?.delete(id);
+        const base = prepared ?? mapKeptSpan(span, reading, captureContent);
         if (parentOf.has(id)) base.parentLocalId = parentOf.get(id) ?? null;
-        const folded = foldedTransport.get(id);
+        // A child of a folded span nests under the span it was folded into.
+        if (plan && base.parentLocalId !== null) base.parentLocalId = plan.into.get(base.parentLocalId) ?? base.parentLocalId;
+        const folded = (foldedTransport.get(id) ?? 0) + (plan?.transport.get(id) ?? 0);
         if (folded) base.input = withCount(base.input, folded);
+        const summary = plan?.summaries.get(id);
+        if (summary !== undefined) base.input = withFolded(base.input, summary);
         mapped.push(base);
         if (reading.operation === 'execute_tool') toolTypes.push(toolTypeOf(span));
         const tools = toolSpansOf(base, reading.toolCalls, skipToolIds, responses, captureContent);
@@ -90,7 +117,9 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
         metadata,
         serviceName: generic.serviceName,
       };
-      return applyPrivacy({ header, spans: mapped, ...(warnings.length > 0 ? { warnings } : {}) }, { ...(options.redact ? { redact: options.redact } : {}), scrub: options.scrubSecrets !== false, maxFieldBytes: context.maxFieldBytes });
+      const result = applyPrivacy({ header, spans: mapped, ...(warnings.length > 0 ? { warnings } : {}) }, { ...(options.redact ? { redact: options.redact } : {}), scrub: options.scrubSecrets !== false, maxFieldBytes: context.maxFieldBytes });
+      if (plan && plan.into.size > 0) result.folded = [...plan.into].map(([localId, intoLocalId]) => ({ localId, sourceId: localId, intoLocalId }));
+      return result;
     },
   };
 }
@@ -108,6 +137,10 @@ function mapGenAiSpan(span: ReadableSpanLike, reading: CombinedReading, captureC
     base.error = reading.error ?? base.error ?? 'error';
   }
   return base;
+}
+
+function mapKeptSpan(span: ReadableSpanLike, reading: CombinedReading, captureContent: boolean): MappedSpan {
+  return isGenAi(reading) ? mapGenAiSpan(span, reading, captureContent) : mapOtherSpan(span, captureContent);
 }
 
 /** A span no reader recognised: its attributes, less the content keys while capture is off. */

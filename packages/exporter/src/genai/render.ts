@@ -19,7 +19,7 @@ export interface RenderOptions {
  * arguments, so the user reads the call, not an envelope.
  */
 /** Operations whose input and output are a value (arguments, a verdict), not a conversation. */
-const VALUE_OPERATIONS = new Set(['execute_tool', 'feedback', 'evaluation']);
+export const VALUE_OPERATIONS: ReadonlySet<string> = new Set(['execute_tool', 'feedback', 'evaluation']);
 
 export function renderInput(span: ReadableSpanLike, reading: CombinedReading, options: RenderOptions): JsonValue {
   if (VALUE_OPERATIONS.has(reading.operation ?? '') && !reading.inputMessages) {

@@ -40,6 +40,21 @@ export interface MappedTrace {
   spans: MappedSpan[];
   /** What the mapper dropped (an invalid feedback event…), one line each, said once through diag. */
   warnings?: string[];
+  /**
+   * Spans not posted because they were folded into another span of `spans` (`foldSpans`). Once
+   * that span is in Nexus, the folded local id stands for the same Nexus span, so children that
+   * arrive later nest under it; the folded span shares its outcome (delivered, retried or dropped).
+   */
+  folded?: FoldedSpan[];
+}
+
+export interface FoldedSpan {
+  /** Local id of the folded span. */
+  localId: string;
+  /** Local id of the held span it comes from (itself). */
+  sourceId: string;
+  /** Local id of the span in `spans` it was folded into. */
+  intoLocalId: string;
 }
 
 export interface MapContext {

@@ -103,6 +103,7 @@ async function uploadOnce(trace: TraceState, deps: JobDeps): Promise<JobResult> 
     const rejected = new Map<string, DropReason>();
     const failedSources = await uploadSpans(trace, mapped.spans, agent, deps, cancelled, rejected);
     if (failedSources === 'gone') return 'done';
+    if (mapped.folded) settleFolded(trace, mapped, failedSources, rejected, deps.reporter);
     for (const held of chosen) {
       if (!failedSources.has(held.localId)) release(held.localId, rejected.get(held.localId));
     }
@@ -268,6 +269,29 @@ async function uploadSpans(
     return 'gone';
   }
   return failedSources;
+}
+
+/**
+ * A folded span shares the fate of the span it was folded into. In Nexus: its local id stands for
+ * that Nexus span (children arriving later nest under it) and it is released as delivered. Not
+ * there yet: it stays held and is folded again on the retry. Refused for good: dropped for the
+ * same reason.
+ */
+function settleFolded(trace: TraceState, mapped: MappedTrace, failedSources: Set<string>, rejected: Map<string, DropReason>, reporter: Reporter): void {
+  const sourceOf = new Map(mapped.spans.map((span) => [span.localId, span.sourceId]));
+  for (const fold of mapped.folded ?? []) {
+    const nexusId = trace.nexusSpanIds.get(fold.intoLocalId);
+    const into = sourceOf.get(fold.intoLocalId) ?? fold.intoLocalId;
+    const refused = rejected.get(into);
+    if (nexusId !== undefined) {
+      trace.nexusSpanIds.set(fold.localId, nexusId);
+    } else if (refused !== undefined && !failedSources.has(into)) {
+      rejected.set(fold.sourceId, refused);
+      reporter.count(refused, 1);
+    } else {
+      failedSources.add(fold.sourceId);
+    }
+  }
 }
 
 /** What the trace's metadata says when the process ends before the trace's root span did. */
