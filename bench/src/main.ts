@@ -1,5 +1,5 @@
 // pnpm bench: every figure is measured side by side with its baseline in this one run.
-// BENCH=otlp,overhead,trace,outage selects benchmarks (default: all); see docs/benchmarks.md.
+// BENCH=otlp,overhead,requests,trace,fold,outage selects benchmarks (default: all); see docs/benchmarks.md.
 // BENCH_VERIFY=1 first checks benchmark 1's Azure Monitor path against a real exporter's requests.
 import { cpus } from 'node:os';
 import { otlpRatio, workloads, type Candidate } from './otlp-ratio.js';
@@ -8,8 +8,10 @@ import { verifyAzure } from './verify-azure.js';
 import { overhead } from './overhead.js';
 import { fidelity, perTrace, type Client } from './per-trace.js';
 import { outage } from './outage.js';
+import { requestCost } from './request-cost.js';
+import { foldRequests } from './fold.js';
 
-const ALL = ['otlp', 'overhead', 'trace', 'outage'] as const;
+const ALL = ['otlp', 'overhead', 'requests', 'trace', 'fold', 'outage'] as const;
 type Bench = (typeof ALL)[number];
 
 const num = (name: string, fallback: number): number => {
@@ -91,6 +93,29 @@ async function benchOverheadAt(rate: number): Promise<void> {
   }
 }
 
+async function benchRequests(): Promise<void> {
+  const rates = (process.env['BENCH_REQUEST_RATE'] ?? '50,500').split(',').map((r) => Number(r.trim())).filter((r) => Number.isFinite(r) && r > 0);
+  const runs = num('BENCH_OVERHEAD_RUNS', 3);
+  const seconds = num('BENCH_OVERHEAD_SECONDS', 8);
+  console.log('\n## 2b. CPU a Nexus request costs the app, by HTTP client (goal: the exporter ≤ 150 µs)\n');
+  console.log(`Each client in its own process posts span-sized bodies (~1 KB) at a fixed rate to the local server (this process, uncounted) for ${seconds} s after a 2 s warm-up; ${runs} alternating runs, medians. A request's cost is the client's CPU over an idle client with the same pacing timer, over its requests.\n`);
+  console.log('| requests/s | idle client, ms a second | NexusSpanExporter transport | node:http + keep-alive Agent (the transport before) | floor: one socket, one write, find the answer end | failed requests |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  let worst = 0;
+  for (const rate of rates) {
+    const r = await requestCost({ rate, runs, seconds });
+    worst = Math.max(worst, r.microsPerRequest.nexus);
+    const cell = (kind: 'nexus' | 'node-http' | 'floor'): string => `${fixed(r.microsPerRequest[kind], 0)} µs (${fixed(r.cpuMillisPerSecond[kind])} ms/s)`;
+    console.log(`| ${rate} | ${fixed(r.cpuMillisPerSecond.idle)} | ${cell('nexus')} | ${cell('node-http')} | ${cell('floor')} | ${r.failures} |`);
+  }
+  console.log(`\n${verdict(worst <= 150)}: the exporter's transport costs at most ${fixed(worst, 0)} µs of CPU a request.`);
+}
+
+async function benchFold(): Promise<void> {
+  console.log('\n## 3b. Requests per trace with `foldSpans` (NEXUS_FOLD_SPANS)\n');
+  console.log(await foldRequests());
+}
+
 async function benchTrace(): Promise<void> {
   const runs = num('BENCH_RUNS', 5);
   const results = await perTrace({ runs, perRequestMillis: num('BENCH_REQUEST_MS', 15) });
@@ -141,7 +166,7 @@ async function benchOutage(): Promise<void> {
 async function main(): Promise<void> {
   const benches = selected();
   console.log(`# nexus-otel benchmarks\n\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; benchmarks: ${benches.join(', ')}.`);
-  const run: Record<Bench, () => Promise<void>> = { otlp: benchOtlp, overhead: benchOverhead, trace: benchTrace, outage: benchOutage };
+  const run: Record<Bench, () => Promise<void>> = { otlp: benchOtlp, overhead: benchOverhead, requests: benchRequests, trace: benchTrace, fold: benchFold, outage: benchOutage };
   for (const bench of benches) await run[bench]();
 }
 

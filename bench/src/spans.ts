@@ -45,15 +45,21 @@ function durationOf(start: [number, number], end: [number, number]): [number, nu
 
 /** Every trace of the exporter's span fixtures (Azure captures, semconv, OpenLLMetry, OpenInference, AI SDK). */
 export function fixtureTraces(): ReadableSpan[][] {
-  const traces: ReadableSpan[][] = [];
+  return namedFixtureTraces().map((fixture) => fixture.spans);
+}
+
+/** The same traces, each with the fixture file it comes from (`azure/….json`). */
+export function namedFixtureTraces(): Array<{ file: string; spans: ReadableSpan[] }> {
+  const traces: Array<{ file: string; spans: ReadableSpan[] }> = [];
   for (const dir of ['azure', 'semconv']) {
     for (const file of readdirSync(`${FIXTURES}${dir}`).filter((f) => f.endsWith('.json')).sort()) {
       const raw = JSON.parse(readFileSync(`${FIXTURES}${dir}/${file}`, 'utf8')) as Record<string, unknown>;
       const list = (Array.isArray(raw['spans']) ? raw['spans'] : raw['span'] ? [raw['span']] : raw['traceId'] && raw['name'] ? [raw] : []) as FixtureSpan[];
       if (list.length === 0) continue;
       const resource = resourceFromAttributes((raw['resource'] as Attributes | undefined) ?? { 'service.name': 'fixture-app' });
-      traces.push(
-        list.map((s): ReadableSpan => {
+      traces.push({
+        file: `${dir}/${file}`,
+        spans: list.map((s): ReadableSpan => {
           const startTime = hrTime(s.startTime);
           const endTime = hrTime(s.endTime);
           return {
@@ -76,7 +82,7 @@ export function fixtureTraces(): ReadableSpan[][] {
             droppedLinksCount: 0,
           };
         }),
-      );
+      });
     }
   }
   return traces;
