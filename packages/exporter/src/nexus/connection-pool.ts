@@ -115,11 +115,16 @@ export class ConnectionPool {
     this.#idle.length = 0;
   }
 
-  /** `connect` calls back exactly once, also when abandoned (with an error). */
+  /** `connect` calls back once; a throw counts as its error; an abandoned attempt frees its slot at once. */
   #open1(callback: Waiter): () => void {
     this.#open += 1;
     let state: 'connecting' | 'settled' | 'abandoned' = 'connecting';
-    const abort = this.connect((error, socket) => {
+    const connected = (error: Error | null, socket?: Socket): void => {
+      if (state === 'settled') {
+        // Abandoned and already counted out: a socket that still arrives is not wanted.
+        socket?.destroy();
+        return;
+      }
       const abandoned = state === 'abandoned';
       state = 'settled';
       if (error || !socket) {
@@ -132,11 +137,19 @@ export class ConnectionPool {
       this.#all.add(connection);
       if (abandoned || this.#closed) socket.destroy();
       else callback(null, connection);
-    });
+    };
+    let abort: () => void = noop;
+    try {
+      abort = this.connect(connected);
+    } catch (error) {
+      connected(error instanceof Error ? error : new Error(String(error)));
+    }
     return () => {
       if (state !== 'connecting') return;
       state = 'abandoned';
       abort();
+      // The slot is free now, whether or not the attempt still calls back.
+      connected(Object.assign(new Error('connection attempt abandoned'), { code: 'ECONNABORTED' }));
     };
   }
 
