@@ -69,14 +69,8 @@ export class ResponseParser {
     switch (this.#state) {
       case 'head':
         return this.#readHead();
-      case 'length': {
-        const take = Math.min(this.#remaining, this.#pending.length);
-        this.#keep(this.#pending.subarray(0, take));
-        this.#pending = this.#pending.subarray(take);
-        this.#remaining -= take;
-        if (this.#remaining === 0) this.#state = 'done';
-        return take > 0;
-      }
+      case 'length':
+        return this.#take('done');
       case 'chunk-size': {
         const line = this.#line();
         if (line === undefined) return false;
@@ -86,14 +80,8 @@ export class ResponseParser {
         this.#state = this.#remaining === 0 ? 'trailers' : 'chunk-data';
         return true;
       }
-      case 'chunk-data': {
-        const take = Math.min(this.#remaining, this.#pending.length);
-        this.#keep(this.#pending.subarray(0, take));
-        this.#pending = this.#pending.subarray(take);
-        this.#remaining -= take;
-        if (this.#remaining === 0) this.#state = 'chunk-end';
-        return take > 0;
-      }
+      case 'chunk-data':
+        return this.#take('chunk-end');
       case 'chunk-end': {
         const line = this.#line();
         if (line === undefined) return false;
@@ -152,6 +140,16 @@ export class ResponseParser {
       this.#untilClose();
     }
     return true;
+  }
+
+  /** Up to `#remaining` body bytes; then `next`. */
+  #take(next: State): boolean {
+    const take = Math.min(this.#remaining, this.#pending.length);
+    this.#keep(this.#pending.subarray(0, take));
+    this.#pending = this.#pending.subarray(take);
+    this.#remaining -= take;
+    if (this.#remaining === 0) this.#state = next;
+    return take > 0;
   }
 
   #untilClose(): void {
