@@ -23,6 +23,7 @@ export const PACKAGES = {
   'packages/appinsights-local': ['index'],
   'packages/azure': ['index'],
   'packages/bridge': ['index'],
+  'packages/instrumentation-azure-ai': ['index'],
 };
 
 /** The .ts modules under dir (not .cts: those are CommonJS already, built by tsc). */

@@ -23,7 +23,7 @@ for (const dir of packageDirs) {
 
 rmSync(packs, { recursive: true, force: true });
 const pnpm = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager;
-// -r packs every package that is not private: these five.
+// -r packs every package that is not private: these six.
 execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['-y', pnpm, '-r', 'pack', '--pack-destination', packs], {
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],

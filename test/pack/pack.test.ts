@@ -24,6 +24,7 @@ const PUBLISHED = [
   { dir: 'appinsights-local', name: '@nexus-otel/appinsights-local', maxPacked: 30_000, maxUnpacked: 120_000 },
   { dir: 'azure', name: '@nexus-otel/azure', maxPacked: 30_000, maxUnpacked: 130_000 },
   { dir: 'bridge', name: '@nexus-otel/bridge', maxPacked: 150_000, maxUnpacked: 750_000 },
+  { dir: 'instrumentation-azure-ai', name: '@nexus-otel/instrumentation-azure-ai', maxPacked: 40_000, maxUnpacked: 160_000 },
 ] as const;
 type Published = (typeof PUBLISHED)[number];
 

@@ -1,0 +1,2 @@
+export { AzureAIInstrumentation, type AzureAIInstrumentationConfig, type AIProjectsModule } from './instrumentation.js';
+export { responseFailure, type ResponseFailure } from './responses/failure.js';
