@@ -8,6 +8,7 @@ export default defineProject({
       '@nexus-otel/example-azure-agents/foundry-stub': fileURLToPath(new URL('../../examples/azure-agents/src/foundry/index.ts', import.meta.url)),
       '@nexus-otel/local': fileURLToPath(new URL('../../packages/local/src/index.ts', import.meta.url)),
       '@nexus-otel/exporter': fileURLToPath(new URL('../../packages/exporter/src/index.ts', import.meta.url)),
+      '@nexus-otel/instrumentation-azure-ai': fileURLToPath(new URL('../../packages/instrumentation-azure-ai/src/index.ts', import.meta.url)),
     },
   },
   test: {

@@ -18,6 +18,8 @@ export interface StubRequest {
 export interface StubReply {
   status?: number;
   body: unknown;
+  /** Server-sent events instead of a JSON body (a streamed Responses call): `event: <type>`, `data: <JSON>`. */
+  events?: ReadonlyArray<{ type: string }>;
 }
 
 /** One service's routes: a reply, or undefined when the route is not one of them. */
@@ -61,6 +63,11 @@ export async function startFoundryStub(tls: SelfSignedCert, routes: StubRoutes):
       }
       reply ??= { status: 404, body: { error: { code: 'NotFound', message: `stub has no route ${request.method} ${url.pathname}` } } };
       served += 1;
+      if (reply.events) {
+        res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', 'x-ms-request-id': `req-${String(served).padStart(4, '0')}` });
+        res.end(reply.events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''));
+        return;
+      }
       const payload = JSON.stringify(reply.body);
       res.writeHead(reply.status ?? 200, {
         'content-type': 'application/json',
