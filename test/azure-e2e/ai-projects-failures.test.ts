@@ -166,3 +166,28 @@ describe.skipIf(NODE_22_19.unmet)('registered the usual way in an ES-module app 
     });
   });
 });
+
+describe.skipIf(NODE_22_19.unmet)('with no code at all: node --import @nexus-otel/exporter/register', NODE_22_19.options, () => {
+  it('the register entry starts the instrumentation (installed beside the SDK): the failed turn lands in Nexus as an error', async () => {
+    const cert = createSelfSignedCert();
+    const stub = await startFoundryStub(cert, routes);
+    cleanups.push(() => stub.close());
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-otel-azure-ai-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const caFile = join(dir, 'stub-ca.pem');
+    writeFileSync(caFile, cert.cert);
+    const key = generateKey();
+    const nexus = await startNexusLocal({ keys: { [key]: {} } });
+    cleanups.push(() => nexus.close());
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', '@nexus-otel/exporter/register', 'app.mjs'], {
+      cwd: fileURLToPath(new URL('./hooked/', import.meta.url)),
+      env: { ...process.env, STUB_ENDPOINT: stub.endpoint, NODE_EXTRA_CA_CERTS: caFile, NEXUS_API_KEY: key, NEXUS_BASE_URL: nexus.url, OTEL_SERVICE_NAME: 'weather-app' },
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toBe(JSON.stringify({ status: 'failed' }));
+    const traces = nexus.traces();
+    expect(traces, stderr).toHaveLength(1);
+    expect(traces[0]).toMatchObject({ name: 'chat gpt-4o', status: 'error', agentName: 'weather-app' });
+    expect(traces[0]!.metadata).toMatchObject({ error: 'rate_limit_exceeded: Rate limit is exceeded. Try again in 20 seconds.', input_tokens: USAGE.input_tokens });
+  });
+});

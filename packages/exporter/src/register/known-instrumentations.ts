@@ -66,6 +66,8 @@ export const KNOWN_INSTRUMENTATIONS: readonly KnownInstrumentation[] = [
     '@modelcontextprotocol/sdk/client/streamableHttp.js',
     '@modelcontextprotocol/sdk/server/streamableHttp.js',
   ]),
+  // Adds to ai-projects 2.x's own spans what they leave out (failed and incomplete results); no spans of its own.
+  known('@nexus-otel/instrumentation-azure-ai', '@azure/ai-projects', 'AzureAIInstrumentation'),
   {
     package: '@azure/opentelemetry-instrumentation-azure-sdk',
     library: '@azure/core-tracing',
