@@ -1,16 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKey, startNexusLocal, type StoredTrace } from '@nexus-otel/local';
-import { NexusSpanExporter } from '@nexus-otel/exporter';
 import { AzureAIInstrumentation } from '@nexus-otel/instrumentation-azure-ai';
-import { createSelfSignedCert, startFoundryStub, trustCertificate, type StubRoutes } from '@nexus-otel/example-azure-agents/foundry-stub';
+import type { StubRoutes } from '@nexus-otel/example-azure-agents/foundry-stub';
 import { spansNamed } from './span-tree.js';
-import { startAzureTracing } from './tracing.js';
+import { foundryForChild, foundryToNexus } from './scenario.js';
 import { NODE_22_19 } from '../../test-support/requirements.js';
 
 // Responses that fail without an HTTP error: @azure/ai-projects 2.10.0 ends its span OK for them
@@ -61,15 +57,7 @@ const routes: StubRoutes = (req) => {
 };
 
 async function scenario(instrument: boolean): Promise<StoredTrace[]> {
-  const cert = createSelfSignedCert();
-  const stub = await startFoundryStub(cert, routes);
-  cleanups.push(() => stub.close());
-  cleanups.push(trustCertificate(cert.cert));
-  const key = generateKey();
-  const nexus = await startNexusLocal({ keys: { [key]: {} } });
-  cleanups.push(() => nexus.close());
-  const tracing = startAzureTracing(new NexusSpanExporter({ apiKey: key, baseUrl: nexus.url, agent: 'azure-e2e' }));
-  cleanups.push(() => tracing.shutdown());
+  const { stub, nexus, tracing } = await foundryToNexus(routes, cleanups);
 
   const aiProjects = await import('@azure/ai-projects');
   if (instrument) {
@@ -146,13 +134,7 @@ describe.skipIf(NODE_22_19.unmet)('@azure/ai-projects 2.10.0: failed and incompl
 
 describe.skipIf(NODE_22_19.unmet)('registered the usual way in an ES-module app (import-in-the-middle loader hook)', NODE_22_19.options, () => {
   it('node --import ./register.mjs app.mjs: the failed result ends the SDK span ERROR', async () => {
-    const cert = createSelfSignedCert();
-    const stub = await startFoundryStub(cert, routes);
-    cleanups.push(() => stub.close());
-    const dir = mkdtempSync(join(tmpdir(), 'nexus-otel-azure-ai-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const caFile = join(dir, 'stub-ca.pem');
-    writeFileSync(caFile, cert.cert);
+    const { stub, caFile } = await foundryForChild(routes, cleanups);
     const hooked = fileURLToPath(new URL('./hooked/', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', './register.mjs', 'app.mjs'], {
       cwd: hooked,
@@ -169,13 +151,7 @@ describe.skipIf(NODE_22_19.unmet)('registered the usual way in an ES-module app 
 
 describe.skipIf(NODE_22_19.unmet)('with no code at all: node --import @nexus-otel/exporter/register', NODE_22_19.options, () => {
   it('the register entry starts the instrumentation (installed beside the SDK): the failed turn lands in Nexus as an error', async () => {
-    const cert = createSelfSignedCert();
-    const stub = await startFoundryStub(cert, routes);
-    cleanups.push(() => stub.close());
-    const dir = mkdtempSync(join(tmpdir(), 'nexus-otel-azure-ai-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const caFile = join(dir, 'stub-ca.pem');
-    writeFileSync(caFile, cert.cert);
+    const { stub, caFile } = await foundryForChild(routes, cleanups);
     const key = generateKey();
     const nexus = await startNexusLocal({ keys: { [key]: {} } });
     cleanups.push(() => nexus.close());

@@ -1,19 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateKey, startNexusLocal } from '@nexus-otel/local';
-import { NexusSpanExporter } from '@nexus-otel/exporter';
 import {
   ANSWER,
   CODE,
   CODE_LOGS,
   createAgentsV2Routes,
-  createSelfSignedCert,
-  startFoundryStub,
-  trustCertificate,
   USAGE,
   WEATHER_ARGUMENTS,
 } from '@nexus-otel/example-azure-agents/foundry-stub';
 import { spanTree, spansNamed } from './span-tree.js';
-import { startAzureTracing } from './tracing.js';
+import { foundryToNexus } from './scenario.js';
 import { NODE_22_19 } from '../../test-support/requirements.js';
 
 // @azure/ai-projects 2.10.0 (and the openai 7 it uses) need Node >= 22; CI runs this file on Node 22.
@@ -28,22 +23,10 @@ afterEach(async () => {
 
 describe.skipIf(NODE_22_19.unmet)('@azure/ai-projects 2.10.0 (GenAI tracing) → NexusSpanExporter → Nexus', NODE_22_19.options, () => {
   it('an agent turn with code_interpreter and a function call becomes invoke_agent and execute_tool spans', async () => {
-    const cert = createSelfSignedCert();
     const v2 = createAgentsV2Routes();
-    const stub = await startFoundryStub(cert, v2.routes);
-    cleanups.push(() => stub.close());
-    // Trust for the stub's self-signed certificate, process-wide: the OpenAI client that
-    // ai-projects builds calls the global fetch (ai-projects overrides any `fetch` option with its
-    // tracing wrapper), and Node's fetch takes no https.Agent. Adding the certificate to the
-    // default CA list covers fetch and the core pipeline alike, and is undone after the test.
-    cleanups.push(trustCertificate(cert.cert));
-    const key = generateKey();
-    const nexus = await startNexusLocal({ keys: { [key]: {} } });
-    cleanups.push(() => nexus.close());
     // The Azure SDK instrumentation only adds the core-pipeline HTTP spans (agent versions); the
     // GenAI spans come from ai-projects itself through the global TracerProvider.
-    const tracing = startAzureTracing(new NexusSpanExporter({ apiKey: key, baseUrl: nexus.url, agent: 'azure-e2e' }));
-    cleanups.push(() => tracing.shutdown());
+    const { stub, nexus, tracing } = await foundryToNexus(v2.routes, cleanups);
 
     const { AIProjectClient } = await import('@azure/ai-projects');
     const project = new AIProjectClient(stub.endpoint, credential, {
