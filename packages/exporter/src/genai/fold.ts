@@ -175,10 +175,3 @@ function summaryOf(total: { count: number; millis: number; names: Map<string, nu
     ...(unlisted > 0 ? { unlisted } : {}),
   };
 }
-
-/** The input with the summary added, next to `transport_spans`. */
-export function withFolded(input: JsonValue, summary: JsonValue): JsonValue {
-  if (input === null) return { folded_spans: summary };
-  if (typeof input === 'object' && !Array.isArray(input)) return { ...input, folded_spans: summary };
-  return input;
-}

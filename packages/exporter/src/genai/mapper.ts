@@ -1,6 +1,6 @@
 import { applyPrivacy, type RedactFn } from './privacy/redact.js';
 import { filterSpans, type SpanFilter } from './filter.js';
-import { planFolds, withFolded, type FoldPlan } from './fold.js';
+import { planFolds, type FoldPlan } from './fold.js';
 import { isGenAi, readSpan, type CombinedReading } from './combine.js';
 import { renderInput, renderOutput, withoutContentKeys } from './render.js';
 import { rollupMetadata } from './rollup.js';
@@ -12,7 +12,7 @@ import { isoFromMillis, millisFromHrTime } from '../map/time.js';
 import { evaluationInput } from './read/evaluation.js';
 import { evaluationSpanName } from '../logs/evaluation.js';
 import { traceHeaderOf } from '../map/trace.js';
-import { stringAttribute } from '../map/attributes.js';
+import { setOwn, stringAttribute } from '../map/attributes.js';
 import { isLocalRoot } from '../otel/span-links.js';
 import { SEMCONV_KEYS } from './read/semconv-keys.js';
 import type { PriceTable } from './prices.js';
@@ -84,9 +84,9 @@ export function createGenAiMapper(options: GenAiMapperOptions = {}): TraceMapper
         // A child of a folded span nests under the span it was folded into.
         if (plan && base.parentLocalId !== null) base.parentLocalId = plan.into.get(base.parentLocalId) ?? base.parentLocalId;
         const folded = (foldedTransport.get(id) ?? 0) + (plan?.transport.get(id) ?? 0);
-        if (folded) base.input = withCount(base.input, folded);
+        if (folded) base.input = withEntry(base.input, 'transport_spans', folded);
         const summary = plan?.summaries.get(id);
-        if (summary !== undefined) base.input = withFolded(base.input, summary);
+        if (summary !== undefined) base.input = withEntry(base.input, 'folded_spans', summary);
         mapped.push(base);
         if (reading.operation === 'execute_tool') toolTypes.push(toolTypeOf(span));
         const tools = toolSpansOf(base, reading.toolCalls, skipToolIds, responses, captureContent);
@@ -183,15 +183,16 @@ function toolTypeOf(span: ReadableSpanLike): string {
 /** `Object.assign` that keeps a `__proto__` key an own property, as a spread does. */
 function addOwn(target: Record<string, JsonValue>, source: Record<string, JsonValue>): void {
   for (const key in source) {
-    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
-    const value = source[key] as JsonValue;
-    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-    else target[key] = value;
+    if (Object.prototype.hasOwnProperty.call(source, key)) setOwn(target, key, source[key] as JsonValue);
   }
 }
 
-function withCount(input: MappedSpan['input'], count: number): MappedSpan['input'] {
-  if (input === null) return { transport_spans: count };
-  if (typeof input === 'object' && !Array.isArray(input)) return { ...input, transport_spans: count };
+/**
+ * The input with one more entry (`transport_spans`, `folded_spans`): a null input becomes an object
+ * of it; a value that is not an object (a tool's argument string, a list) is left as it is.
+ */
+function withEntry(input: MappedSpan['input'], key: string, value: JsonValue): MappedSpan['input'] {
+  if (input === null) return { [key]: value };
+  if (typeof input === 'object' && !Array.isArray(input)) return { ...input, [key]: value };
   return input;
 }

@@ -123,7 +123,7 @@ function copyJson(value: unknown, depth: number, maxDepth: number): JsonValue {
 }
 
 /** A `__proto__` key (JSON.parse makes one an own property) stays an own property, never a prototype. */
-function setOwn(record: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
+export function setOwn(record: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
   if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
 }

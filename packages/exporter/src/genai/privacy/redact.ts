@@ -1,5 +1,5 @@
 import { TRUNCATION_MARKER, jsonBytesAtMost, limitField, safeStringify } from '../../map/field-limit.js';
-import { wellFormed } from '../../map/attributes.js';
+import { setOwn, wellFormed } from '../../map/attributes.js';
 import type { JsonValue, MappedSpan, MappedTrace, TraceHeader } from '../../map/types.js';
 import { isScrubMarker, redactionMarker, scrubSecrets, secretKeyKind, type SecretKind } from './scrub-secrets.js';
 
@@ -249,12 +249,6 @@ function copyKeys(record: Record<string, JsonValue>, keys: readonly string[], co
     if (item !== undefined && typeof item !== 'function') setOwn(out, key, item);
   }
   return out;
-}
-
-/** A JSON `__proto__` key is an own property: keep it one, never a prototype. */
-function setOwn(record: Record<string, JsonValue>, key: string, value: JsonValue): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  else record[key] = value;
 }
 
 /** `safeStringify` falls back to `String(value)`, which itself overflows on very deep arrays: catch that too. */
