@@ -66,8 +66,13 @@ export const KNOWN_INSTRUMENTATIONS: readonly KnownInstrumentation[] = [
     '@modelcontextprotocol/sdk/client/streamableHttp.js',
     '@modelcontextprotocol/sdk/server/streamableHttp.js',
   ]),
-  // Adds to ai-projects 2.x's own spans what they leave out (failed and incomplete results); no spans of its own.
-  known('@nexus-otel/instrumentation-azure-ai', '@azure/ai-projects', 'AzureAIInstrumentation'),
+  // What the Azure AI SDKs' own tracing leaves out: GenAI spans for @azure/ai-agents, failed and
+  // incomplete results on ai-projects 2.x's spans. Started whenever the app installed it: it loads no
+  // Azure package itself, and an app may have either SDK (ai-agents often only through ai-projects 1.x).
+  {
+    ...known('@nexus-otel/instrumentation-azure-ai', '@azure/ai-projects', 'AzureAIInstrumentation', ['@azure/ai-projects', '@azure/ai-agents']),
+    libraryInApp: false,
+  },
   {
     package: '@azure/opentelemetry-instrumentation-azure-sdk',
     library: '@azure/core-tracing',
