@@ -69,6 +69,13 @@ export class AzureAIInstrumentation extends InstrumentationBase<AzureAIInstrumen
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
+    const patchAgents = (exports: AIAgentsModule): AIAgentsModule => {
+      this.#patchAgents(exports);
+      return exports;
+    };
+    const unpatchAgents = (exports: AIAgentsModule | undefined): void => {
+      if (exports) this.#unpatchAgents(exports);
+    };
     return [
       new InstrumentationNodeModuleDefinition(
         '@azure/ai-projects',
@@ -81,32 +88,11 @@ export class AzureAIInstrumentation extends InstrumentationBase<AzureAIInstrumen
           if (exports) this.#unpatch(exports);
         },
       ),
-      new InstrumentationNodeModuleDefinition(
-        '@azure/ai-agents',
-        AGENTS_SUPPORTED,
-        // ESM (import-in-the-middle): the package's namespace takes the traced class. Its CommonJS
-        // index re-exports through getters, which cannot be replaced: there the file below is patched.
-        (exports: AIAgentsModule) => {
-          this.#patchAgents(exports);
-          return exports;
-        },
-        (exports: AIAgentsModule | undefined) => {
-          if (exports) this.#unpatchAgents(exports);
-        },
-        [
-          new InstrumentationNodeModuleFile(
-            '@azure/ai-agents/dist/commonjs/agentsClient.js',
-            AGENTS_SUPPORTED,
-            (exports: AIAgentsModule) => {
-              this.#patchAgents(exports);
-              return exports;
-            },
-            (exports: AIAgentsModule | undefined) => {
-              if (exports) this.#unpatchAgents(exports);
-            },
-          ),
-        ],
-      ),
+      new InstrumentationNodeModuleDefinition('@azure/ai-agents', AGENTS_SUPPORTED, patchAgents, unpatchAgents, [
+        // ESM (import-in-the-middle) patches the package's namespace above. Its CommonJS index
+        // re-exports through getters, which cannot be replaced: there the class's own file is patched.
+        new InstrumentationNodeModuleFile('@azure/ai-agents/dist/commonjs/agentsClient.js', AGENTS_SUPPORTED, patchAgents, unpatchAgents),
+      ]),
     ];
   }
 

@@ -227,8 +227,11 @@ function followStream(response: PipelineResponseLike, run: TrackedRun, tracker: 
 }
 
 function onEvent(event: SseEvent, run: TrackedRun, tracker: RunTracker): void {
-  if (event.event.startsWith('thread.run.step.')) {
-    tracker.steps(run, finalStepsOf(parseBody(event.data)));
+  if (event.event === 'thread.run.step.created') {
+    const id = text(record(parseBody(event.data))?.['id']);
+    if (id) tracker.stepCreated(run, id);
+  } else if (event.event.startsWith('thread.run.step.')) {
+    tracker.steps(run, finalStepsOf(parseBody(event.data)), Date.now());
   } else if (event.event.startsWith('thread.run.')) {
     const facts = runOf(parseBody(event.data));
     if (facts) tracker.observe(run, facts);

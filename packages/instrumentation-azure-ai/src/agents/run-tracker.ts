@@ -18,6 +18,8 @@ export interface TrackedRun {
   /** Tool calls and steps already turned into spans: a second listing adds none. */
   readonly seenCalls: Set<string>;
   readonly seenSteps: Set<string>;
+  /** When a streamed step was seen created: its span starts there instead of at its whole second. */
+  readonly stepStarts: Map<string, number>;
   readonly outputTexts: string[];
 }
 
@@ -33,6 +35,8 @@ export interface RunStart {
 
 /** Runs followed at once; past it the oldest is ended as it is (an app that never polled it to its end). */
 const MAX_RUNS = 256;
+/** Streamed step start times kept a run (a run has a handful of steps). */
+const MAX_STEPS = 1_000;
 /** Agent names and pending user messages remembered, each. */
 const MAX_REMEMBERED = 256;
 
@@ -102,6 +106,7 @@ export class RunTracker {
       pendingTools: new Map(),
       seenCalls: new Set(),
       seenSteps: new Set(),
+      stepStarts: new Map(),
       outputTexts: [],
     };
   }
@@ -150,12 +155,22 @@ export class RunTracker {
     if (this.#capture() && run.endedAt === undefined) run.outputTexts.push(...texts);
   }
 
-  /** Final steps, listed by the app or streamed: a `chat` span each, and an `execute_tool` span a tool call. */
-  steps(run: TrackedRun, steps: readonly StepFacts[]): void {
+  /** A streamed step begins (`thread.run.step.created`). */
+  stepCreated(run: TrackedRun, stepId: string): void {
+    if (run.endedAt === undefined && !run.stepStarts.has(stepId) && run.stepStarts.size < MAX_STEPS) run.stepStarts.set(stepId, Date.now());
+  }
+
+  /**
+   * Final steps, listed by the app or streamed: a `chat` span each, and an `execute_tool` span a
+   * tool call. The service's times have whole seconds; a step seen live (`now`, as its event
+   * arrives) spans from its creation event to now.
+   */
+  steps(run: TrackedRun, steps: readonly StepFacts[], now?: number): void {
     for (const step of steps) {
       if (run.seenSteps.has(step.id)) continue;
       run.seenSteps.add(step.id);
-      this.#step(run, step);
+      const live = now !== undefined && run.endedAt === undefined ? run.stepStarts.get(step.id) : undefined;
+      this.#step(run, live !== undefined && now !== undefined ? { ...step, startedAt: live, endedAt: now } : step);
     }
   }
 

@@ -133,6 +133,37 @@ describe('the Agents pipeline policy', () => {
     expect(all).not.toMatch(/secret/);
   });
 
+  it('a cancelled run ends when a poll shows cancelled, without an error status', async () => {
+    const policy = instrumentation.agentsPolicy;
+    const run = (status: string): PipelineResponseLike => answer(200, { id: 'run_x', object: 'thread.run', status });
+    await policy.sendRequest(request('POST', '/threads/t/runs', { assistant_id: 'a' }), async () => run('in_progress'));
+    await policy.sendRequest(request('POST', '/threads/t/runs/run_x/cancel'), async () => run('cancelling'));
+    expect(finished()).toEqual([]);
+    await policy.sendRequest(request('GET', '/threads/t/runs/run_x'), async () => run('cancelled'));
+    expect(finished()).toEqual([{ name: 'invoke_agent a', status: SpanStatusCode.UNSET, errorType: undefined }]);
+    expect(spans.getFinishedSpans()[0]?.attributes['azure.ai.agents.run.status']).toBe('cancelled');
+  });
+
+  it('createThreadAndRun: the thread comes from the answer, the thread’s user messages are the input (capture on)', async () => {
+    const capturing = new AzureAIInstrumentation({ captureMessageContent: true });
+    capturing.setTracerProvider(provider);
+    try {
+      await capturing.agentsPolicy.sendRequest(
+        request('POST', '/threads/runs', { assistant_id: 'a', thread: { messages: [{ role: 'user', content: 'Hi there' }] } }),
+        async () => answer(200, { id: 'run_t', object: 'thread.run', thread_id: 'thread_new', status: 'completed', usage: { prompt_tokens: 9, completion_tokens: 3 } }),
+      );
+    } finally {
+      capturing.disable();
+    }
+    const [run] = spans.getFinishedSpans();
+    expect(run?.attributes).toMatchObject({
+      'gen_ai.conversation.id': 'thread_new',
+      'gen_ai.response.id': 'run_t',
+      'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"Hi there"}]}]',
+      'gen_ai.usage.input_tokens': 9,
+    });
+  });
+
   it('disabled: requests pass untouched and no span is made', async () => {
     instrumentation.disable();
     const reply = answer(200, { id: 'thread_1' });
