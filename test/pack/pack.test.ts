@@ -1,7 +1,9 @@
 // The published packages as a user gets them. `npm run pack` (the README's command) builds the
 // tarballs; each is checked as npm sees it (`npm pack --dry-run`), its types with attw; then the
 // README's Install section runs, command for command, in fresh ESM and CommonJS apps outside the
-// repository, and the Quickstart's trace must be in the local Nexus server the README starts.
+// repository, and the Quickstart's trace must be in the local Nexus server the README starts. The
+// Azure AI instrumentation's tarball, beside the exporter's, traces an @azure/ai-agents app (against
+// an HTTPS stub of the service) through the no-code register entry.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
@@ -9,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLONE, installSection, KEY, PORT, quickstartSection, toCommonJs } from './readme.js';
 import { killGroup, sh, shOk, start, type Started } from './run.js';
+import { AGENT_NAME, agentsV1Routes, IDS, USAGE } from './agents-v1.js';
+import { startFoundryStub } from '../../examples/azure-agents/src/foundry/stub.js';
+import { createSelfSignedCert } from '../../examples/azure-agents/src/foundry/tls-cert.js';
 import { requirement } from '../../test-support/requirements.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
@@ -24,7 +29,7 @@ const PUBLISHED = [
   { dir: 'appinsights-local', name: '@nexus-otel/appinsights-local', maxPacked: 30_000, maxUnpacked: 120_000 },
   { dir: 'azure', name: '@nexus-otel/azure', maxPacked: 30_000, maxUnpacked: 130_000 },
   { dir: 'bridge', name: '@nexus-otel/bridge', maxPacked: 150_000, maxUnpacked: 750_000 },
-  { dir: 'instrumentation-azure-ai', name: '@nexus-otel/instrumentation-azure-ai', maxPacked: 40_000, maxUnpacked: 160_000 },
+  { dir: 'instrumentation-azure-ai', name: '@nexus-otel/instrumentation-azure-ai', maxPacked: 90_000, maxUnpacked: 400_000 },
 ] as const;
 type Published = (typeof PUBLISHED)[number];
 
@@ -125,6 +130,21 @@ tracer.startActiveSpan('invoke_agent support-bot', { attributes: { 'gen_ai.opera
   console.log(\`otel trace \${run.spanContext().traceId}\`);
 });
 `;
+
+/** An @azure/ai-agents 1.x app with no tracing code: one run, polled until it ends, against STUB_ENDPOINT. */
+const AGENTS_APP = `import { AgentsClient } from '@azure/ai-agents';
+
+const credential = { getToken: async () => ({ token: 'fake', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const client = new AgentsClient(process.env.STUB_ENDPOINT, credential);
+const agent = await client.createAgent('gpt-4o', { name: '${AGENT_NAME}' });
+const thread = await client.threads.create();
+await client.messages.create(thread.id, 'user', 'What is the weather in Seattle?');
+let run = await client.runs.create(thread.id, agent.id);
+for (let polls = 0; ['queued', 'in_progress'].includes(run.status) && polls < 10; polls += 1) {
+  run = await client.runs.get(thread.id, run.id);
+}
+console.log(JSON.stringify({ status: run.status, usage: run.usage }));
+`;
 const WHICH_BUILD = `console.log(\`exporter build: \${Object.keys(require.cache).some((path) => path.includes('/@nexus-otel/exporter/dist/cjs/')) ? 'cjs' : 'esm'}\`);\n`;
 
 interface NexusTrace {
@@ -132,7 +152,7 @@ interface NexusTrace {
   agent_name: string;
   status: string;
   metadata: Record<string, unknown>;
-  spans?: Array<{ name: string }>;
+  spans?: Array<{ name: string; parent_span_id?: string | null }>;
 }
 
 describe('nexus-otel-local in this workspace', () => {
@@ -415,6 +435,66 @@ describe.skipIf(REGISTRY.unmet)(
           killGroup(bridge.child);
         }
       });
+
+      it('@nexus-otel/instrumentation-azure-ai from its tarball beside the exporter’s, no code: an @azure/ai-agents run is an invoke_agent trace in Nexus with its tokens', async () => {
+        const dir = join(apps, 'azure-ai');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'azure-ai-app', private: true }));
+        const sdkNode = install.sdkNode.replace(/^npm install /, '');
+        const installed = await shOk(
+          `npm install --no-audit --no-fund ${tarball('exporter').path} ${tarball('instrumentation-azure-ai').path} @azure/ai-agents@1.1.0 @opentelemetry/api@1.9 ${sdkNode}`,
+          { cwd: dir, timeoutMs: 180_000 },
+        );
+        expect(installed.stderr.split('\n').filter((line) => /ERESOLVE|EBADENGINE|peer dep/i.test(line) && /@nexus-otel|@opentelemetry\/api\b/.test(line))).toEqual([]);
+
+        // CommonJS apps get it with require() too.
+        writeFileSync(join(dir, 'check.cjs'), "const { AzureAIInstrumentation } = require('@nexus-otel/instrumentation-azure-ai');\nconsole.log(typeof AzureAIInstrumentation === 'function');\n");
+        expect((await shOk('node check.cjs', { cwd: dir })).stdout).toBe('true\n');
+
+        // The SDK's bearer-token policy refuses plain http: the stub speaks TLS with a certificate the app is told to trust.
+        const tls = createSelfSignedCert();
+        writeFileSync(join(dir, 'stub-ca.pem'), tls.cert);
+        const stub = await startFoundryStub(tls, agentsV1Routes());
+        try {
+          writeFileSync(join(dir, 'app.mjs'), AGENTS_APP);
+          const env = { NEXUS_API_KEY: key, NEXUS_BASE_URL: url, OTEL_SERVICE_NAME: 'weather-app', STUB_ENDPOINT: stub.endpoint, NODE_EXTRA_CA_CERTS: join(dir, 'stub-ca.pem') };
+          const run = await shOk('node --import @nexus-otel/exporter/register app.mjs', { cwd: dir, env, timeoutMs: 60_000 });
+          expect(JSON.parse(run.stdout) as unknown, run.stderr).toEqual({
+            status: 'completed',
+            usage: { promptTokens: USAGE.prompt_tokens, completionTokens: USAGE.completion_tokens, totalTokens: USAGE.total_tokens },
+          });
+          const t = `/threads/${IDS.thread}`;
+          expect(stub.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+            'POST /assistants',
+            'POST /threads',
+            `POST ${t}/messages`,
+            `POST ${t}/runs`,
+            `GET ${t}/runs/${IDS.run}`,
+          ]);
+
+          // The API gives no trace name: the run's trace is the one whose root span is its invoke_agent span.
+          const headers = { authorization: `Bearer ${key}` };
+          const list = (await (await fetch(`${url}/api/v1/traces?limit=200`, { headers })).json()) as NexusTrace[];
+          const traces = await Promise.all(list.map(async (item) => (await (await fetch(`${url}/api/v1/traces/${item.id}`, { headers })).json()) as NexusTrace));
+          const roots = traces.map((trace) => trace.spans?.find((span) => !span.parent_span_id)?.name);
+          // Each top-level call is a trace of its own (the app has no root span); other tests' traces are there too.
+          expect(roots.filter((name) => name?.startsWith('create_') || name?.endsWith(AGENT_NAME)).sort(), `${roots.join(', ')}\n${run.stderr}`).toEqual([
+            `create_agent ${AGENT_NAME}`,
+            'create_message',
+            'create_thread',
+            `invoke_agent ${AGENT_NAME}`,
+          ]);
+          const runs = traces.filter((_, i) => roots[i] === `invoke_agent ${AGENT_NAME}`);
+          expect(runs).toHaveLength(1);
+          expect(runs[0]).toMatchObject({
+            status: 'success',
+            agent_name: 'weather-app',
+            metadata: { input_tokens: USAGE.prompt_tokens, output_tokens: USAGE.completion_tokens },
+          });
+        } finally {
+          await stub.close();
+        }
+      }, 240_000);
 
       it('no code: the README command (node --import @nexus-otel/exporter/register app.js) puts an app’s trace in Nexus', async () => {
         const dir = join(esm, 'no-code');
