@@ -7,6 +7,7 @@ import { readSemconv } from './read/semconv.js';
 import { readSpanEvents } from './read/span-events.js';
 import { toolCallsFromMessages } from './read/tool-call-parts.js';
 import { readVercelAi } from './read/vercel-ai.js';
+import { AI_SDK, OPENINFERENCE, TRACELOOP, readerFamilies } from './read/reader-gate.js';
 import { readEvaluations } from './read/evaluation.js';
 import { readLogRecords } from './read/log-records.js';
 import type { ReadableLogRecordLike } from '../otel/log-types.js';
@@ -31,6 +32,11 @@ export const READERS: ReadonlyArray<readonly [string, SpanReader]> = [
   ['azure-agents-http', readAzureAgentsHttp],
 ];
 
+/** The key family a reader needs (see `readerFamilies`), 0 for a reader that reads more than keys. */
+function familyOf(reader: string): number {
+  return reader === 'openllmetry' ? TRACELOOP : reader === 'openinference' ? OPENINFERENCE : reader === 'vercel-ai' ? AI_SDK : 0;
+}
+
 export interface CombinedReading extends SpanReading {
   /** Names of the readers that recognised the span, in precedence order. */
   sources: string[];
@@ -38,7 +44,7 @@ export interface CombinedReading extends SpanReading {
   ids: IdsReading;
 }
 
-/** The fields taken whole from the first reader that supplies them (merged in mergeSingleFields). */
+/** The fields taken whole from the first reader that supplies them (merged in mergeReading). */
 export const SINGLE_FIELDS = [
   'operation',
   'name',
@@ -65,7 +71,11 @@ export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRe
   const combined: CombinedReading = { sources: [], toolCalls: [], ids: {} };
   const readers: ReadonlyArray<readonly [string, SpanReader]> =
     records.length > 0 ? [READERS[0]!, READERS[1]!, ['log-records', () => readLogRecords(records)], ...READERS.slice(2)] : READERS;
+  const families = readerFamilies(span);
   for (const [name, reader] of readers) {
+    // A reader that recognises spans by their keys alone gives nothing without one of them.
+    const family = familyOf(name);
+    if (family !== 0 && (families & family) === 0) continue;
     let reading: SpanReading | undefined;
     try {
       reading = reader(span);
@@ -74,29 +84,7 @@ export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRe
     }
     if (!reading) continue;
     combined.sources.push(name);
-    mergeSingleFields(combined, reading);
-    const ids = reading.ids;
-    if (ids) {
-      for (const key in ids) {
-        const value = ids[key as keyof IdsReading];
-        if (value && combined.ids[key as keyof IdsReading] === undefined) combined.ids[key as keyof IdsReading] = value;
-      }
-    }
-    // Field by field: the current conventions know input/output tokens, a vendor's keys may add
-    // the total, cached and reasoning tokens of the same call.
-    const usage = reading.usage;
-    if (usage) {
-      for (const key in usage) {
-        const value = usage[key as keyof UsageReading];
-        if (value !== undefined && Number.isFinite(value)) {
-          combined.usage ??= {};
-          combined.usage[key as keyof UsageReading] ??= value;
-        }
-      }
-    }
-    addToolCalls(combined.toolCalls, reading.toolCalls ?? []);
-    if (reading.evaluations) (combined.evaluations ??= []).push(...reading.evaluations);
-    if (reading.problems) (combined.problems ??= []).push(...reading.problems);
+    mergeReading(combined, reading);
   }
   // instrumentation-openai writes the Responses API `instructions` on the span whatever its capture
   // switch; its log records carry them when capture is on. Only those count as captured content.
@@ -110,24 +98,94 @@ export function readSpan(span: ReadableSpanLike, records: readonly ReadableLogRe
 }
 
 /**
- * Each of SINGLE_FIELDS from the first reading that has it. Written out field by field: every span
- * goes through here once per reader, and a loop over the names makes each access a slow dynamic one.
+ * One reader's view merged into the combined reading: each of SINGLE_FIELDS from the first reading
+ * that has it; ids and usage field by field (the current conventions know input/output tokens, a
+ * vendor's keys may add the total, cached and reasoning tokens of the same call); tool calls,
+ * evaluations and problems appended. Driven by the keys the reading has: a reading holds a few of
+ * the fields, and each reader's reading has its own shape, so asking it for every field by name
+ * would mostly look up absent properties, the slow kind of lookup.
  */
-function mergeSingleFields(combined: CombinedReading, reading: SpanReading): void {
-  if (combined.operation === undefined && reading.operation !== undefined) combined.operation = reading.operation;
-  if (combined.name === undefined && reading.name !== undefined) combined.name = reading.name;
-  if (combined.systemInstructions === undefined && reading.systemInstructions !== undefined) combined.systemInstructions = reading.systemInstructions;
-  if (combined.inputMessages === undefined && reading.inputMessages !== undefined) combined.inputMessages = reading.inputMessages;
-  if (combined.outputMessages === undefined && reading.outputMessages !== undefined) combined.outputMessages = reading.outputMessages;
-  if (combined.toolDefinitions === undefined && reading.toolDefinitions !== undefined) combined.toolDefinitions = reading.toolDefinitions;
-  if (combined.inputValue === undefined && reading.inputValue !== undefined) combined.inputValue = reading.inputValue;
-  if (combined.outputValue === undefined && reading.outputValue !== undefined) combined.outputValue = reading.outputValue;
-  if (combined.requestModel === undefined && reading.requestModel !== undefined) combined.requestModel = reading.requestModel;
-  if (combined.responseModel === undefined && reading.responseModel !== undefined) combined.responseModel = reading.responseModel;
-  if (combined.provider === undefined && reading.provider !== undefined) combined.provider = reading.provider;
-  if (combined.runStatus === undefined && reading.runStatus !== undefined) combined.runStatus = reading.runStatus;
-  if (combined.error === undefined && reading.error !== undefined) combined.error = reading.error;
-  if (combined.evaluation === undefined && reading.evaluation !== undefined) combined.evaluation = reading.evaluation;
+function mergeReading(combined: CombinedReading, reading: SpanReading): void {
+  for (const field in reading) {
+    switch (field as keyof SpanReading) {
+      case 'operation':
+        if (combined.operation === undefined && reading.operation !== undefined) combined.operation = reading.operation;
+        break;
+      case 'name':
+        if (combined.name === undefined && reading.name !== undefined) combined.name = reading.name;
+        break;
+      case 'systemInstructions':
+        if (combined.systemInstructions === undefined && reading.systemInstructions !== undefined) combined.systemInstructions = reading.systemInstructions;
+        break;
+      case 'inputMessages':
+        if (combined.inputMessages === undefined && reading.inputMessages !== undefined) combined.inputMessages = reading.inputMessages;
+        break;
+      case 'outputMessages':
+        if (combined.outputMessages === undefined && reading.outputMessages !== undefined) combined.outputMessages = reading.outputMessages;
+        break;
+      case 'toolDefinitions':
+        if (combined.toolDefinitions === undefined && reading.toolDefinitions !== undefined) combined.toolDefinitions = reading.toolDefinitions;
+        break;
+      case 'inputValue':
+        if (combined.inputValue === undefined && reading.inputValue !== undefined) combined.inputValue = reading.inputValue;
+        break;
+      case 'outputValue':
+        if (combined.outputValue === undefined && reading.outputValue !== undefined) combined.outputValue = reading.outputValue;
+        break;
+      case 'requestModel':
+        if (combined.requestModel === undefined && reading.requestModel !== undefined) combined.requestModel = reading.requestModel;
+        break;
+      case 'responseModel':
+        if (combined.responseModel === undefined && reading.responseModel !== undefined) combined.responseModel = reading.responseModel;
+        break;
+      case 'provider':
+        if (combined.provider === undefined && reading.provider !== undefined) combined.provider = reading.provider;
+        break;
+      case 'runStatus':
+        if (combined.runStatus === undefined && reading.runStatus !== undefined) combined.runStatus = reading.runStatus;
+        break;
+      case 'error':
+        if (combined.error === undefined && reading.error !== undefined) combined.error = reading.error;
+        break;
+      case 'evaluation':
+        if (combined.evaluation === undefined && reading.evaluation !== undefined) combined.evaluation = reading.evaluation;
+        break;
+      case 'ids':
+        mergeIds(combined.ids, reading.ids);
+        break;
+      case 'usage':
+        mergeUsage(combined, reading.usage);
+        break;
+      case 'toolCalls':
+        addToolCalls(combined.toolCalls, reading.toolCalls ?? []);
+        break;
+      case 'evaluations':
+        if (reading.evaluations) (combined.evaluations ??= []).push(...reading.evaluations);
+        break;
+      case 'problems':
+        if (reading.problems) (combined.problems ??= []).push(...reading.problems);
+        break;
+    }
+  }
+}
+
+function mergeIds(into: IdsReading, ids: IdsReading | undefined): void {
+  if (!ids) return;
+  for (const key in ids) {
+    const value = ids[key as keyof IdsReading];
+    if (value && into[key as keyof IdsReading] === undefined) into[key as keyof IdsReading] = value;
+  }
+}
+
+function mergeUsage(combined: CombinedReading, usage: UsageReading | undefined): void {
+  if (!usage) return;
+  for (const key in usage) {
+    const value = usage[key as keyof UsageReading];
+    if (value !== undefined && Number.isFinite(value)) {
+      combined.usage ??= {};
+      combined.usage[key as keyof UsageReading] ??= value;
+    }
+  }
 }
 
 /** Appends calls not already known by id (the same call can be seen by two readers). */

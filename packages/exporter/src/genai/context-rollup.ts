@@ -6,8 +6,8 @@ import type { ReadableSpanLike } from '../otel/types.js';
 /** Past this many distinct tags the rest are left out: association properties set in a loop must not crowd the metadata out. */
 export const MAX_TAGS = 64;
 
-/** The fields that are one value for the whole trace. */
-type SingleField = 'userId' | 'sessionId' | 'environment' | 'serviceVersion' | 'agentVersion';
+/** Every field of a reading but the tags: one text each. */
+type TextField = Exclude<keyof TraceContextReading, 'tags'>;
 
 /**
  * Trace metadata from what the application set on its spans and resource (read/trace-context.ts),
@@ -23,31 +23,37 @@ type SingleField = 'userId' | 'sessionId' | 'environment' | 'serviceVersion' | '
  */
 export function contextMetadata(spans: readonly ReadableSpanLike[], root: ReadableSpanLike | undefined): Record<string, JsonValue> {
   const readings = inPrecedenceOrder(spans, root).map(readTraceContext);
-  const metadata: Record<string, JsonValue> = {};
-  setFirst(metadata, 'user_id', readings, 'userId');
-  setFirst(metadata, 'session_id', readings, 'sessionId');
-
+  // One pass over what each reading has (a field or two, most none), keeping each field's first
+  // value, instead of asking every reading for every field by name (absent: the slow lookups).
+  const firsts: Pick<TraceContextReading, TextField> = {};
   const tags = new Set<string>();
+  let named: TraceContextReading | undefined;
   for (const reading of readings) {
-    for (const tag of reading.tags ?? []) if (tags.size < MAX_TAGS) tags.add(tag);
+    for (const field in reading) {
+      if (field === 'tags') {
+        for (const tag of reading.tags ?? []) if (tags.size < MAX_TAGS) tags.add(tag);
+        continue;
+      }
+      const value = reading[field as TextField];
+      if (value === undefined || firsts[field as TextField] !== undefined) continue;
+      firsts[field as TextField] = value;
+      if (field === 'promptName') named = reading;
+    }
   }
+  const metadata: Record<string, JsonValue> = {};
+  if (firsts.userId !== undefined) metadata['user_id'] = firsts.userId;
+  if (firsts.sessionId !== undefined) metadata['session_id'] = firsts.sessionId;
   if (tags.size > 0) metadata['tags'] = [...tags];
+  if (firsts.environment !== undefined) metadata['environment'] = firsts.environment;
+  if (firsts.serviceVersion !== undefined) metadata['service_version'] = firsts.serviceVersion;
 
-  setFirst(metadata, 'environment', readings, 'environment');
-  setFirst(metadata, 'service_version', readings, 'serviceVersion');
-
-  const named = readings.find((reading) => reading.promptName !== undefined);
+  // The name and version of one prompt: the first span that names one; else the first version alone.
   const promptName = named?.promptName;
-  const promptVersion = named ? named.promptVersion : readings.find((reading) => reading.promptVersion !== undefined)?.promptVersion;
+  const promptVersion = named ? named.promptVersion : firsts.promptVersion;
   if (promptName !== undefined) metadata['prompt_name'] = promptName;
   if (promptVersion !== undefined) metadata['prompt_version'] = promptVersion;
-  setFirst(metadata, 'agent_version', readings, 'agentVersion');
+  if (firsts.agentVersion !== undefined) metadata['agent_version'] = firsts.agentVersion;
   return metadata;
-}
-
-function setFirst(metadata: Record<string, JsonValue>, key: string, readings: readonly TraceContextReading[], field: SingleField): void {
-  const value = readings.find((reading) => reading[field] !== undefined)?.[field];
-  if (value !== undefined) metadata[key] = value;
 }
 
 /** The root first, then the other spans by start time (ties in the order given). */

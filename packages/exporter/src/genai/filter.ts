@@ -21,7 +21,9 @@ export interface FilterResult {
  * parent was dropped is re-rooted under its nearest kept ancestor, so nothing is orphaned.
  */
 export function filterSpans(spans: readonly ReadableSpanLike[], readings: ReadonlyMap<string, CombinedReading>, filter: SpanFilter): FilterResult {
-  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+  // Filled in a loop: the same map as `new Map(pairs)` without an array of pairs.
+  const byId = new Map<string, ReadableSpanLike>();
+  for (const span of spans) byId.set(span.spanContext().spanId, span);
   const parentIdOf = (span: ReadableSpanLike): string | null => localParentIdOf(span);
   const kept = new Set<string>();
 

@@ -1,4 +1,4 @@
-import { attributesToJson } from '../map/attributes.js';
+import { setOwn, toJsonValue, wellFormed } from '../map/attributes.js';
 import { stripContent } from './privacy/content.js';
 import { mayPassRaw } from './privacy/content-keys.js';
 import { evaluationInput } from './read/evaluation.js';
@@ -84,9 +84,13 @@ const RENDERED_KEY = /^(gen_ai\.usage\.|gen_ai\.response\.(id|model)$|gen_ai\.re
 export function plainAttributes(span: ReadableSpanLike, options: RenderOptions): { [key: string]: JsonValue } {
   const attributes = span.attributes;
   if (!attributes || typeof attributes !== 'object') return {};
-  const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(attributes)) if (isPlainKey(key, options.captureContent)) plain[key] = attributes[key];
-  return attributesToJson(plain);
+  // What `attributesToJson` makes of the plain keys, in one pass and without the intermediate copy.
+  // A `__proto__` key is left out, as that copy (an ordinary object) lost it.
+  const plain: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(attributes)) {
+    if (key !== '__proto__' && isPlainKey(key, options.captureContent)) setOwn(plain, wellFormed(key), toJsonValue(attributes[key], 0));
+  }
+  return plain;
 }
 
 /**

@@ -14,6 +14,7 @@ const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
   ['runId', 'run_id'],
   ['responseId', 'response_id'],
 ];
+const ROLLED_UP_IDS: ReadonlySet<string> = new Set(ID_KEYS.map(([key]) => key));
 
 /**
  * Trace-level rollups as flat snake_case metadata (what the Nexus guides use, and what its search
@@ -30,7 +31,9 @@ export function rollupMetadata(
   prices: PriceTable | undefined,
 ): Record<string, JsonValue> {
   const metadata: Record<string, JsonValue> = {};
-  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+  // Filled in a loop: the same map as `new Map(pairs)` without an array of pairs.
+  const byId = new Map<string, ReadableSpanLike>();
+  for (const span of spans) byId.set(span.spanContext().spanId, span);
   const hasUsage = (id: string): boolean => usageOf(readings.get(id)) !== undefined;
 
   // Ancestors of every span that has usage: those repeat their descendants' usage.
@@ -85,25 +88,52 @@ export function rollupMetadata(
   if (priced) metadata['estimated_cost_usd'] = Math.round(cost * 1e6) / 1e6;
   if (models.length > 0) metadata['models'] = models.join(', ');
 
-  // Each span's reading looked up once, not once per id key.
-  const orderedIds = ordered.map((span) => readings.get(span.spanContext().spanId)?.ids);
-  for (const [key, name] of ID_KEYS) {
-    const values: string[] = [];
-    for (const ids of orderedIds) {
-      const value = ids?.[key];
-      if (value && !values.includes(value)) values.push(value);
+  // Each span's ids gone through once, by the ids it has (most have none or one): asking every
+  // span for every id by name would mostly look up absent properties, the slow kind of lookup.
+  const found = new Map<keyof IdsReading, string[]>();
+  for (const span of ordered) {
+    const ids = readings.get(span.spanContext().spanId)?.ids;
+    for (const key in ids) {
+      const value = ids[key as keyof IdsReading];
+      if (!value || !ROLLED_UP_IDS.has(key)) continue;
+      const values = found.get(key as keyof IdsReading);
+      if (values === undefined) found.set(key as keyof IdsReading, [value]);
+      else if (!values.includes(value)) values.push(value);
     }
-    if (values.length > 0) metadata[name] = values.join(', ');
+  }
+  for (const [key, name] of ID_KEYS) {
+    const values = found.get(key);
+    if (values !== undefined) metadata[name] = values.join(', ');
   }
 
   if (toolTypes.length > 0) {
     metadata['tool_calls'] = toolTypes.length;
+    // Counted first, then written in the order the types first appear (as counting in place did).
+    const counts = new Map<string, number>();
     for (const type of toolTypes) {
-      const key = `tool_calls_${type.replace(/[^a-z0-9_]+/gi, '_').toLowerCase()}`;
-      metadata[key] = ((metadata[key] as number | undefined) ?? 0) + 1;
+      const key = toolCallsKey(type);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
+    for (const [key, count] of counts) metadata[key] = count;
   }
   return metadata;
+}
+
+// A handful of tool types come back in every trace: each key is made once.
+const TOOL_CALL_KEYS = new Map<string, string>();
+const MAX_TOOL_TYPES = 256;
+const MAX_TOOL_TYPE_CHARS = 128;
+
+/** `tool_calls_<type>`, the type in snake case. */
+function toolCallsKey(type: string): string {
+  let key = TOOL_CALL_KEYS.get(type);
+  if (key === undefined) {
+    key = `tool_calls_${type.replace(/[^a-z0-9_]+/gi, '_').toLowerCase()}`;
+    if (type.length > MAX_TOOL_TYPE_CHARS) return key;
+    if (TOOL_CALL_KEYS.size >= MAX_TOOL_TYPES) TOOL_CALL_KEYS.clear();
+    TOOL_CALL_KEYS.set(type, key);
+  }
+  return key;
 }
 
 /**

@@ -36,6 +36,8 @@ export function safeStringify(value: unknown): string {
   }
 }
 
+/** The longest JSON text of a finite number: `-0.0000012345678901234567` (the exponent forms are at most 24). */
+export const MAX_NUMBER_JSON_BYTES = 25;
 const BOUND_MAX_DEPTH = 32;
 const BOUND_MAX_NODES = 10_000;
 /** Code units that JSON text may take more than 3 UTF-8 bytes for: control characters (`\u00XX`) and surrogates (a lone one is `\udXXX`). */
@@ -63,7 +65,7 @@ export function jsonBytesAtMost(value: unknown, budget: number): number {
         total += stringBytes(item);
         break;
       case 'number':
-        total += 24;
+        total += MAX_NUMBER_JSON_BYTES;
         break;
       case 'boolean':
         total += 5;

@@ -16,7 +16,8 @@ export type SpanMapFn = (span: ReadableSpanLike, context: MapContext) => MappedS
 export function traceHeaderOf(spans: readonly ReadableSpanLike[]): TraceHeader {
   const roots = spans.filter(isLocalRoot).sort(byStart);
   const root = roots[0];
-  const held = new Set(spans.map((span) => span.spanContext().spanId));
+  const held = new Set<string>();
+  for (const span of spans) held.add(span.spanContext().spanId);
   const top = root ?? spans.filter((span) => !held.has(localParentIdOf(span) ?? '')).sort(byStart)[0] ?? spans[0];
 
   // Timestamps have one fixed shape, so the earliest and latest are the least and greatest texts.

@@ -74,6 +74,14 @@ describe('applyPrivacy copies only what it changes', () => {
     spans,
   });
 
+  it('cuts a field of the longest numbers JSON has to its cap: the walk’s size bound is a true upper bound', () => {
+    // 25 characters each, the longest finite number text; 100 of them are 2,601 bytes of JSON.
+    const numbers = Array.from({ length: 100 }, () => -0.0000012345678901234567);
+    expect(JSON.stringify(numbers)).toHaveLength(2_601);
+    const out = applyPrivacy(trace([span(numbers, null)]), { maxFieldBytes: 2_550 }).spans[0] as MappedSpan;
+    expect(Buffer.byteLength(JSON.stringify(out.input))).toBeLessThanOrEqual(2_550);
+  });
+
   it('returns a clean input as it is, and a changed one as a copy that leaves the original untouched', () => {
     const clean = { messages: [{ role: 'user', parts: [{ type: 'text', content: 'hello' }] }] };
     const dirty = { messages: [{ role: 'user', parts: [{ type: 'text', content: 'key sk-proj-abcdefghij0123456789XYZ' }] }], gone: undefined, at: new Date(0) } as unknown as JsonValue;

@@ -1,6 +1,7 @@
 import { asString, isRecord, parseDeep, parseMaybeJson } from './json.js';
 import type { JsonValue } from '../../map/types.js';
 import type { Message, Part } from './model.js';
+import { flatMapItems } from './flat-map.js';
 
 /**
  * Normalises what sources call a message into the canonical model. Understands the current shape
@@ -141,7 +142,7 @@ function contentParts(content: JsonValue | undefined): Part[] {
   const value = content;
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return textParts(value);
-  if (Array.isArray(value)) return value.flatMap((item) => partsOf(item));
+  if (Array.isArray(value)) return flatMapItems(value, partsOf);
   if (isRecord(value)) {
     const text = textValue(value['text']) ?? asString(value['value']);
     if (text !== undefined) return textParts(text);

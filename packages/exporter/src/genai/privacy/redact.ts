@@ -1,4 +1,4 @@
-import { TRUNCATION_MARKER, jsonBytesAtMost, limitField, safeStringify } from '../../map/field-limit.js';
+import { MAX_NUMBER_JSON_BYTES, TRUNCATION_MARKER, jsonBytesAtMost, limitField, safeStringify } from '../../map/field-limit.js';
 import { setOwn, wellFormed } from '../../map/attributes.js';
 import type { JsonValue, MappedSpan, MappedTrace, TraceHeader } from '../../map/types.js';
 import { isScrubMarker, redactionMarker, scrubSecrets, secretKeyKind, type SecretKind } from './scrub-secrets.js';
@@ -68,12 +68,14 @@ export function applyPrivacy(trace: MappedTrace, options: PrivacyOptions): Mappe
     metadata: cleanMetadata(trace.header.metadata, clean, scrub),
     serviceName: serviceNameOf(trace.header.serviceName),
   };
+  const input = walkState('input', clean, scrub);
+  const output = walkState('output', clean, scrub);
   const spans = trace.spans.map(
     (span): MappedSpan => ({
       ...span,
       name: cleanName(span.name, 'span_name', clean),
-      input: limitField(walk(span.input, 'input', clean, scrub, undefined, undefined, 0), options.maxFieldBytes),
-      output: limitField(walk(span.output, 'output', clean, scrub, undefined, undefined, 0), options.maxFieldBytes),
+      input: cappedField(span.input, input, options.maxFieldBytes),
+      output: cappedField(span.output, output, options.maxFieldBytes),
       error: span.error === null || span.error === undefined ? null : (limitField(clean(String(span.error), 'error', undefined, undefined), MAX_ERROR_BYTES) as string),
     }),
   );
@@ -86,7 +88,7 @@ export function applyPrivacy(trace: MappedTrace, options: PrivacyOptions): Mappe
  */
 export function cleanMetadataValues(extra: Record<string, JsonValue>, options: { scrub?: boolean; redact?: RedactFn } = {}): Record<string, JsonValue> {
   const scrub = options.scrub !== false;
-  return limitMetadata(walk(extra, 'metadata', cleaner(scrub, options.redact), scrub, undefined, undefined, -1));
+  return limitMetadata(walk(extra, walkState('metadata', cleaner(scrub, options.redact), scrub), undefined, undefined, -1));
 }
 
 /** Nexus refuses an empty name: a hook that blanks one gets a neutral label instead. */
@@ -112,12 +114,26 @@ function serviceNameOf(name: string | undefined): string | undefined {
 function cleanMetadata(metadata: Record<string, JsonValue> | undefined, clean: Clean, scrub: boolean): Record<string, JsonValue> {
   const record: Record<string, JsonValue> = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
   const traceId = record['otel_trace_id'];
-  if (typeof traceId !== 'string') return limitMetadata(walk(record, 'metadata', clean, scrub, undefined, undefined, -1));
-  // Copied key by key, not spread and `delete`d: a delete turns the object into a slow dictionary.
-  const rest: Record<string, JsonValue> = {};
-  for (const key of Object.keys(record)) if (key !== 'otel_trace_id') setOwn(rest, key, record[key] as JsonValue);
-  const walked = walk(rest, 'metadata', clean, scrub, undefined, undefined, -1) as Record<string, JsonValue>;
-  return limitMetadata(walked, wellFormed(traceId));
+  const state = walkState('metadata', clean, scrub);
+  if (typeof traceId !== 'string') return limitMetadata(walk(record, state, undefined, undefined, -1));
+  // The other keys walked straight into the result (each value as `walk` cleans an object's, a
+  // string cut): no copy without the trace id first, and no second copy to cut the strings.
+  const out: Record<string, JsonValue> = {};
+  const id = cutChars(wellFormed(traceId), MAX_METADATA_STRING_CHARS);
+  out['otel_trace_id'] = id;
+  state.bytes = 2 + stringBound('otel_trace_id') + 2 + stringBound(id);
+  for (const key of Object.keys(record)) {
+    if (key === 'otel_trace_id') continue;
+    const item = record[key];
+    // JSON.stringify leaves these keys out too.
+    if (item === undefined || typeof item === 'function') continue;
+    const known = keyInfo(key);
+    const cleaned = walk(item, state, key, scrub ? known.secret : undefined, 0);
+    state.bytes += known.bytes;
+    setOwn(out, known.name, typeof cleaned === 'string' ? cutChars(cleaned, MAX_METADATA_STRING_CHARS) : cleaned);
+  }
+  // Cutting only shortens a string, so the walk's bound holds for what is kept.
+  return state.bytes <= MAX_METADATA_BYTES ? out : fitMetadata(out);
 }
 
 /** `traceId`, when given, is `otel_trace_id`, the first key (`value` then has no such key). */
@@ -129,6 +145,11 @@ function limitMetadata(value: JsonValue, traceId?: string): Record<string, JsonV
     const item = value[key] as JsonValue;
     setOwn(out, key, typeof item === 'string' ? cutChars(item, MAX_METADATA_STRING_CHARS) : item);
   }
+  return fitMetadata(out);
+}
+
+/** The metadata under MAX_METADATA_BYTES of JSON: as it is when it fits, else the essential keys and the others in order while they fit. */
+function fitMetadata(out: Record<string, JsonValue>): Record<string, JsonValue> {
   // The common metadata is proven to fit by a bound on its JSON size, without serialising it.
   if (jsonBytesAtMost(out, MAX_METADATA_BYTES) <= MAX_METADATA_BYTES) return out;
   const text = safeStringify(out);
@@ -179,49 +200,109 @@ function cleaner(scrub: boolean, redact: RedactFn | undefined): Clean {
 }
 
 /**
- * The value with every string cleaned. Copy on write: a container none of whose strings, keys or
- * numbers changed is returned as it is, so the common case allocates nothing.
+ * What one field's walk carries: how to clean, and `bytes`, an upper bound on the UTF-8 bytes of
+ * the JSON of what the walk returned since it was reset. The bound is added up on the way, so a
+ * field under its cap is known to fit without a second walk (see `cappedField`).
  */
-function walk(
-  value: JsonValue,
-  kind: RedactField['kind'],
-  clean: Clean,
-  scrub: boolean,
-  key: string | undefined,
-  secret: SecretKind | undefined,
-  depth: number,
-): JsonValue {
-  if (typeof value === 'string') return clean(value, kind, key, secret);
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'boolean' || value === null) return value;
+interface WalkState {
+  readonly kind: RedactField['kind'];
+  readonly clean: Clean;
+  readonly scrub: boolean;
+  /** Object.prototype has an enumerable property (someone added one): for…in would list it everywhere. */
+  readonly inheritedKeys: boolean;
+  bytes: number;
+}
+
+function walkState(kind: RedactField['kind'], clean: Clean, scrub: boolean): WalkState {
+  return { kind, clean, scrub, inheritedKeys: hasEnumerableKey(Object.prototype), bytes: 0 };
+}
+
+function hasEnumerableKey(object: object): boolean {
+  for (const _key in object) return true;
+  return false;
+}
+
+/**
+ * A span's input or output cleaned, then cut to `maxBytes` of JSON. The walk's bound proves the
+ * common field fits; only one that may not is measured by `limitField` (which returns a value that
+ * fits as it is, so both ways give the same result).
+ */
+function cappedField(value: JsonValue, state: WalkState, maxBytes: number): JsonValue {
+  state.bytes = 0;
+  const cleaned = walk(value, state, undefined, undefined, 0);
+  return state.bytes <= maxBytes ? cleaned : limitField(cleaned, maxBytes);
+}
+
+/**
+ * The JSON bytes of a string the walk returns are at most 6 a UTF-16 unit (`\u00XX` for a control
+ * character; every other unit, a surrogate pair's half included, takes at most 3) and its quotes.
+ */
+function stringBound(text: string): number {
+  return text.length * 6 + 2;
+}
+
+/**
+ * The value with every string cleaned. Copy on write: a container none of whose strings, keys or
+ * numbers changed is returned as it is, so the common case allocates nothing. Adds to `state.bytes`
+ * a bound on the JSON of what it returns.
+ */
+function walk(value: JsonValue, state: WalkState, key: string | undefined, secret: SecretKind | undefined, depth: number): JsonValue {
+  if (typeof value === 'string') return cleanString(value, state, key, secret);
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) {
+      state.bytes += MAX_NUMBER_JSON_BYTES;
+      return value;
+    }
+    return countString(String(value), state);
+  }
+  if (typeof value === 'boolean') {
+    state.bytes += 5;
+    return value;
+  }
+  if (value === null) {
+    state.bytes += 4;
+    return value;
+  }
   // Not JSON (undefined, a BigInt, a function from a hand-written mapper): what JSON.stringify would not keep.
-  if (typeof value !== 'object') return typeof value === 'bigint' ? clean(String(value), kind, key, secret) : null;
-  if (depth >= MAX_DEPTH) return clean(stringifyDeep(value), kind, key, secret);
+  if (typeof value !== 'object') {
+    if (typeof value === 'bigint') return cleanString(String(value), state, key, secret);
+    state.bytes += 4;
+    return null;
+  }
+  if (depth >= MAX_DEPTH) return cleanString(stringifyDeep(value), state, key, secret);
   if (Array.isArray(value)) {
+    state.bytes += 2 + value.length;
     let out: JsonValue[] | undefined;
     for (let i = 0; i < value.length; i += 1) {
       const item = value[i] as JsonValue;
-      const cleaned = walk(item, kind, clean, scrub, key, secret, depth + 1);
+      const cleaned = walk(item, state, key, secret, depth + 1);
       if (out === undefined && cleaned !== item) out = value.slice(0, i);
       out?.push(cleaned);
     }
     return out ?? value;
   }
-  return walkRecord(value, kind, clean, scrub, secret, depth);
+  return walkRecord(value, state, secret, depth);
 }
 
-function walkRecord(
-  record: Record<string, JsonValue>,
-  kind: RedactField['kind'],
-  clean: Clean,
-  scrub: boolean,
-  secret: SecretKind | undefined,
-  depth: number,
-): Record<string, JsonValue> {
+function cleanString(value: string, state: WalkState, key: string | undefined, secret: SecretKind | undefined): string {
+  return countString(state.clean(value, state.kind, key, secret), state);
+}
+
+function countString(text: string, state: WalkState): string {
+  state.bytes += stringBound(text);
+  return text;
+}
+
+function walkRecord(record: Record<string, JsonValue>, state: WalkState, secret: SecretKind | undefined, depth: number): Record<string, JsonValue> {
   // Anything but a plain object (a Date or a Map from a hand-written mapper) is rebuilt from its own entries.
   const proto: unknown = Object.getPrototypeOf(record);
-  let out: Record<string, JsonValue> | undefined = proto === Object.prototype || proto === null ? undefined : {};
+  const plain = proto === Object.prototype || proto === null;
+  // for…in lists the own keys in the order of Object.keys without making an array of them; it also
+  // lists inherited enumerable keys, so it is used only where there can be none.
+  if (proto === null || (plain && !state.inheritedKeys)) return walkOwnKeys(record, state, secret, depth);
+  let out: Record<string, JsonValue> | undefined = plain ? undefined : {};
   const keys = Object.keys(record);
+  state.bytes += 2;
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
     const item = record[key];
@@ -230,14 +311,66 @@ function walkRecord(
       out ??= copyKeys(record, keys, i);
       continue;
     }
-    const inner = secret ?? (scrub ? secretKeyKind(key) : undefined);
-    const cleaned = walk(item, kind, clean, scrub, key, inner, depth + 1);
+    const known = keyInfo(key);
+    const inner = secret ?? (state.scrub ? known.secret : undefined);
+    const cleaned = walk(item, state, key, inner, depth + 1);
     // Keys are not scrubbed, but they must be storable text like any value.
-    const name = wellFormed(key);
+    const name = known.name;
+    state.bytes += known.bytes;
     if (out === undefined && (cleaned !== item || name !== key)) out = copyKeys(record, keys, i);
     if (out !== undefined) setOwn(out, name, cleaned);
   }
   return out ?? record;
+}
+
+/** `walkRecord` of a plain object with no inherited enumerable key, by for…in. */
+function walkOwnKeys(record: Record<string, JsonValue>, state: WalkState, secret: SecretKind | undefined, depth: number): Record<string, JsonValue> {
+  let out: Record<string, JsonValue> | undefined;
+  let index = 0;
+  state.bytes += 2;
+  for (const key in record) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') {
+      out ??= copyKeys(record, Object.keys(record), index);
+      index += 1;
+      continue;
+    }
+    const known = keyInfo(key);
+    const inner = secret ?? (state.scrub ? known.secret : undefined);
+    const cleaned = walk(item, state, key, inner, depth + 1);
+    const name = known.name;
+    state.bytes += known.bytes;
+    if (out === undefined && (cleaned !== item || name !== key)) out = copyKeys(record, Object.keys(record), index);
+    if (out !== undefined) setOwn(out, name, cleaned);
+    index += 1;
+  }
+  return out ?? record;
+}
+
+/** What the walk needs of an object key: its storable form, the secret it names, its JSON bound. */
+interface KeyInfo {
+  readonly name: string;
+  readonly secret: SecretKind | undefined;
+  /** The key, its colon and a comma. */
+  readonly bytes: number;
+}
+
+// The same few keys (role, parts, type, content…) come back in every object: each is looked at once.
+const KEYS = new Map<string, KeyInfo>();
+const MAX_KNOWN_KEYS = 4096;
+/** Longer keys are looked at each time, not kept (`secretKeyKind` reads no key this long). */
+const MAX_KNOWN_KEY_CHARS = 128;
+
+function keyInfo(key: string): KeyInfo {
+  const known = KEYS.get(key);
+  if (known !== undefined) return known;
+  const name = wellFormed(key);
+  const info: KeyInfo = { name, secret: secretKeyKind(key), bytes: stringBound(name) + 2 };
+  if (key.length <= MAX_KNOWN_KEY_CHARS) {
+    if (KEYS.size >= MAX_KNOWN_KEYS) KEYS.clear();
+    KEYS.set(key, info);
+  }
+  return info;
 }
 
 /** A new record with the first `count` entries of `record` (already found clean). */

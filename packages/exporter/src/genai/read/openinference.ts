@@ -110,7 +110,8 @@ export const readOpenInference: SpanReader = (span) => {
   return reading;
 };
 
-function isOpenInferenceKey(key: string): boolean {
+/** A key only OpenInference writes: the span is of its source. */
+export function isOpenInferenceKey(key: string): boolean {
   return (
     key === 'openinference.span.kind' ||
     key === 'llm.model_name' ||

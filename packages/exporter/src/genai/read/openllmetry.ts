@@ -93,7 +93,8 @@ export const readOpenLLMetry: SpanReader = (span) => {
   return reading;
 };
 
-function isTraceloopKey(key: string): boolean {
+/** A key only Traceloop writes: the span is of its source. */
+export function isTraceloopKey(key: string): boolean {
   return (
     isIndexedField(key, PROMPT) ||
     isIndexedField(key, COMPLETION) ||

@@ -40,58 +40,98 @@ import type { Message, Part } from '../messages/model.js';
 import type { JsonValue } from '../../map/types.js';
 import { StatusCode, type Attributes, type ReadableSpanLike } from '../../otel/types.js';
 import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../reading.js';
-import { isAttributes, text, tokens, usageReading } from './values.js';
+import { isAttributes, keyIndex, knownValues, text, tokens, usageReading } from './values.js';
 import { SEMCONV } from '../privacy/content-keys.js';
 import { SEMCONV_KEYS as K } from './semconv-keys.js';
+import { flatMapItems } from '../messages/flat-map.js';
+
+/** Every key the reader reads by name (content keys: SEMCONV of the content list), read in one pass. */
+const READ = keyIndex({
+  operationName: K.operationName,
+  toolName: K.toolName,
+  systemInstructions: SEMCONV.systemInstructions.key,
+  inputMessages: SEMCONV.inputMessages.key,
+  prompt: SEMCONV.prompt.key,
+  outputMessages: SEMCONV.outputMessages.key,
+  completion: SEMCONV.completion.key,
+  toolDefinitions: SEMCONV.toolDefinitions.key,
+  toolCallArguments: SEMCONV.toolCallArguments.key,
+  toolCallResult: SEMCONV.toolCallResult.key,
+  inputTokens: K.inputTokens,
+  promptTokens: K.promptTokens,
+  outputTokens: K.outputTokens,
+  completionTokens: K.completionTokens,
+  cacheReadTokens: K.cacheReadTokens,
+  cacheReadTokensTraceloop: K.cacheReadTokensTraceloop,
+  cacheCreationTokens: K.cacheCreationTokens,
+  cacheCreationTokensTraceloop: K.cacheCreationTokensTraceloop,
+  reasoningTokens: K.reasoningTokens,
+  reasoningTokensTraceloop: K.reasoningTokensTraceloop,
+  totalTokens: K.totalTokens,
+  requestModel: K.requestModel,
+  responseModel: K.responseModel,
+  providerName: K.providerName,
+  system: K.system,
+  agentId: K.agentId,
+  agentName: K.agentName,
+  conversationId: K.conversationId,
+  threadId: K.threadId,
+  runId: K.runId,
+  responseId: K.responseId,
+  messageId: K.messageId,
+  runStatus: K.runStatus,
+});
+const A = READ.at;
 
 export const readSemconv: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
   const reading: SpanReading = {};
+  const values = knownValues(attributes, READ);
 
-  const operation = text(attributes[K.operationName]);
+  const operation = text(values[A.operationName]);
   // Operation names are lower snake case (custom ones too). Legacy Azure JS writes `Agent_Operation`
   // and `DeleteAgent` by a bug; leave those for the Azure reader, which knows the real operation.
   if (operation && operation === operation.toLowerCase()) reading.operation = operation;
 
-  const toolName = text(attributes[K.toolName]);
+  const toolName = text(values[A.toolName]);
   // Span name SHOULD be `execute_tool {gen_ai.tool.name}`; only complete a bare name, never override one.
   // (Tool call id/type have no SpanReading field; mapper.ts and tool-spans.ts read them from the span.)
   if (toolName && asString(span?.name)?.trim() === 'execute_tool') {
     reading.name = `execute_tool ${toolName}`;
   }
 
-  const instructions = readInstructions(attributes[SEMCONV.systemInstructions.key]);
+  const instructions = readInstructions(values[A.systemInstructions]);
   if (instructions) reading.systemInstructions = instructions;
 
-  const input = readMessages(attributes[SEMCONV.inputMessages.key] ?? attributes[SEMCONV.prompt.key], 'user');
+  const input = readMessages(values[A.inputMessages] ?? values[A.prompt], 'user');
   if (input.messages) reading.inputMessages = input.messages;
-  const output = readMessages(attributes[SEMCONV.outputMessages.key] ?? attributes[SEMCONV.completion.key], 'assistant');
+  const output = readMessages(values[A.outputMessages] ?? values[A.completion], 'assistant');
   if (output.messages) reading.outputMessages = output.messages;
 
-  const definitions = content(attributes[SEMCONV.toolDefinitions.key], parseMaybeJson);
+  const definitions = content(values[A.toolDefinitions], parseMaybeJson);
   if (definitions !== undefined) reading.toolDefinitions = definitions;
 
   // Tool arguments/results are often encoded twice (`"\"rainy\""`, arguments as a JSON string in JSON).
-  const args = content(attributes[SEMCONV.toolCallArguments.key], parseDeep);
+  const args = content(values[A.toolCallArguments], parseDeep);
   const inputValue = args !== undefined ? args : input.raw;
   if (inputValue !== undefined) reading.inputValue = inputValue;
-  const result = content(attributes[SEMCONV.toolCallResult.key], parseDeep);
+  const result = content(values[A.toolCallResult], parseDeep);
   const outputValue = result !== undefined ? result : output.raw;
   if (outputValue !== undefined) reading.outputValue = outputValue;
 
-  const usage = readUsage(attributes);
+  const usage = readUsage(values);
   if (usage) reading.usage = usage;
 
-  const requestModel = text(attributes[K.requestModel]);
+  const requestModel = text(values[A.requestModel]);
   if (requestModel) reading.requestModel = requestModel;
-  const responseModel = text(attributes[K.responseModel]);
+  const responseModel = text(values[A.responseModel]);
   if (responseModel) reading.responseModel = responseModel;
-  const provider = text(attributes[K.providerName]) ?? text(attributes[K.system]);
+  const provider = text(values[A.providerName]) ?? text(values[A.system]);
   if (provider) reading.provider = provider;
 
-  const ids = readIds(attributes);
+  const ids = readIds(values);
   if (ids) reading.ids = ids;
-  const runStatus = text(attributes[K.runStatus]);
+  const runStatus = text(values[A.runStatus]);
   if (runStatus) reading.runStatus = runStatus;
 
   if (Object.keys(reading).length === 0) return undefined;
@@ -184,7 +224,7 @@ function readInstructions(value: unknown): Part[] | undefined {
     // The OTel contrib Responses path writes the raw `instructions` string; never re-parse it.
     parts = isRedactionMarker(parsed.trim()) ? [] : [{ type: 'text', content: parsed }];
   } else if (Array.isArray(parsed)) {
-    parts = parsed.flatMap((item) => instructionParts(item));
+    parts = flatMapItems(parsed, instructionParts);
   } else {
     parts = instructionParts(parsed);
   }
@@ -195,17 +235,17 @@ function readInstructions(value: unknown): Part[] | undefined {
 function instructionParts(item: JsonValue): Part[] {
   if (typeof item === 'string') return isRedactionMarker(item.trim()) ? [] : [{ type: 'text', content: item }];
   // Some write system messages (`{role, parts}`) where parts were expected.
-  if (isRecord(item) && Array.isArray(item['parts'])) return item['parts'].flatMap((part) => normalizeParsedPart(part));
+  if (isRecord(item) && Array.isArray(item['parts'])) return flatMapItems(item['parts'], normalizeParsedPart);
   return normalizeParsedPart(item);
 }
 
-function readUsage(attributes: Attributes): UsageReading | undefined {
-  const input = tokens(attributes[K.inputTokens]) ?? tokens(attributes[K.promptTokens]);
-  const output = tokens(attributes[K.outputTokens]) ?? tokens(attributes[K.completionTokens]);
-  const cacheRead = tokens(attributes[K.cacheReadTokens]) ?? tokens(attributes[K.cacheReadTokensTraceloop]);
-  const cacheCreation = tokens(attributes[K.cacheCreationTokens]) ?? tokens(attributes[K.cacheCreationTokensTraceloop]);
-  const reasoning = tokens(attributes[K.reasoningTokens]) ?? tokens(attributes[K.reasoningTokensTraceloop]);
-  const total = tokens(attributes[K.totalTokens]);
+function readUsage(values: readonly unknown[]): UsageReading | undefined {
+  const input = tokens(values[A.inputTokens]) ?? tokens(values[A.promptTokens]);
+  const output = tokens(values[A.outputTokens]) ?? tokens(values[A.completionTokens]);
+  const cacheRead = tokens(values[A.cacheReadTokens]) ?? tokens(values[A.cacheReadTokensTraceloop]);
+  const cacheCreation = tokens(values[A.cacheCreationTokens]) ?? tokens(values[A.cacheCreationTokensTraceloop]);
+  const reasoning = tokens(values[A.reasoningTokens]) ?? tokens(values[A.reasoningTokensTraceloop]);
+  const total = tokens(values[A.totalTokens]);
   return usageReading({
     inputTokens: input,
     outputTokens: output,
@@ -216,20 +256,12 @@ function readUsage(attributes: Attributes): UsageReading | undefined {
   });
 }
 
-const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
-  ['agentId', K.agentId],
-  ['agentName', K.agentName],
-  ['conversationId', K.conversationId],
-  ['threadId', K.threadId],
-  ['runId', K.runId],
-  ['responseId', K.responseId],
-  ['messageId', K.messageId],
-];
+const ID_FIELDS: ReadonlyArray<keyof IdsReading & keyof typeof A> = ['agentId', 'agentName', 'conversationId', 'threadId', 'runId', 'responseId', 'messageId'];
 
-function readIds(attributes: Attributes): IdsReading | undefined {
+function readIds(values: readonly unknown[]): IdsReading | undefined {
   const ids: IdsReading = {};
-  for (const [field, key] of ID_KEYS) {
-    const value = text(attributes[key]);
+  for (const field of ID_FIELDS) {
+    const value = text(values[A[field]]);
     if (value) ids[field] = value;
   }
   // Python azure-ai-agents list_run_steps passes the two ids positionally in the wrong order.

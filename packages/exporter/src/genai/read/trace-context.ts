@@ -34,7 +34,7 @@ import type { Attributes, ReadableSpanLike } from '../../otel/types.js';
 import { SEMCONV_KEYS } from './semconv-keys.js';
 import { CONVERSATION_KEYS } from './openllmetry.js';
 import { telemetryMetadata } from './vercel-ai.js';
-import { isAttributes, text } from './values.js';
+import { isAttributes, ownKeysOnly, text } from './values.js';
 
 export interface TraceContextReading {
   userId?: string;
@@ -103,38 +103,74 @@ export function readTraceContext(span: ReadableSpanLike): TraceContextReading {
   const resource: Attributes = isAttributes(span?.resource?.attributes) ? span.resource.attributes : {};
   const reading: TraceContextReading = {};
 
-  const tags: string[] = [];
-  for (const key of TAG_KEYS) tags.push(...tagsOf(attributes[key]));
-  // One pass over the keys for the two families found by prefix.
+  // One pass over the keys: the two families found by prefix, and whether any key looked up by
+  // name is there at all (most spans have none; a lookup of an absent key costs more than the pass).
   let aiSdk = false;
-  for (const key of Object.keys(attributes)) {
-    if (key.startsWith('ai.')) aiSdk = true;
-    else if (key.startsWith(ASSOCIATION) && !ASSOCIATION_IDS.has(key)) {
-      const raw = attributes[key];
-      const value = typeof raw === 'boolean' ? String(raw) : id(raw);
-      if (value !== undefined) tags.push(`${key.slice(ASSOCIATION.length)}:${value}`);
-    }
+  // An object that may inherit keys has each key looked up by name.
+  let named = !ownKeysOnly(attributes);
+  const prefixed: string[] = [];
+  for (const key of Object.getOwnPropertyNames(attributes)) {
+    const kind = kindOf(key);
+    if (kind === PLAIN) continue;
+    if (kind & NAMED) named = true;
+    // The prefix families take enumerable keys only, as `Object.keys` lists them (in the same order).
+    if ((kind & (AI_SDK | TAG)) === 0 || !Object.prototype.propertyIsEnumerable.call(attributes, key)) continue;
+    if (kind & AI_SDK) aiSdk = true;
+    else prefixed.push(key);
+  }
+  const byName = (keys: readonly string[]): string | undefined => (named ? first(attributes, keys) : undefined);
+
+  const tags: string[] = [];
+  if (named) for (const key of TAG_KEYS) tags.push(...tagsOf(attributes[key]));
+  for (const key of prefixed) {
+    const raw = attributes[key];
+    const value = typeof raw === 'boolean' ? String(raw) : id(raw);
+    if (value !== undefined) tags.push(`${key.slice(ASSOCIATION.length)}:${value}`);
   }
   const metadata = aiSdk ? aiSdkMetadata(attributes) : {};
   tags.push(...(metadata.tags ?? []));
 
-  const userId = first(attributes, USER_ID_KEYS) ?? metadata.userId;
+  const userId = byName(USER_ID_KEYS) ?? metadata.userId;
   if (userId !== undefined) reading.userId = userId;
-  const sessionId = first(attributes, SESSION_ID_KEYS) ?? metadata.sessionId;
+  const sessionId = byName(SESSION_ID_KEYS) ?? metadata.sessionId;
   if (sessionId !== undefined) reading.sessionId = sessionId;
   const unique = [...new Set(tags)];
   if (unique.length > 0) reading.tags = unique;
-  const promptName = first(attributes, PROMPT_NAME_KEYS) ?? metadata.promptName;
+  const promptName = byName(PROMPT_NAME_KEYS) ?? metadata.promptName;
   if (promptName !== undefined) reading.promptName = promptName;
-  const promptVersion = first(attributes, PROMPT_VERSION_KEYS) ?? metadata.promptVersion;
+  const promptVersion = byName(PROMPT_VERSION_KEYS) ?? metadata.promptVersion;
   if (promptVersion !== undefined) reading.promptVersion = promptVersion;
-  const agentVersion = first(attributes, AGENT_VERSION_KEYS);
+  const agentVersion = byName(AGENT_VERSION_KEYS);
   if (agentVersion !== undefined) reading.agentVersion = agentVersion;
-  const environment = first(resource, RESOURCE_ENVIRONMENT_KEYS) ?? first(attributes, SPAN_ENVIRONMENT_KEYS);
+  const environment = first(resource, RESOURCE_ENVIRONMENT_KEYS) ?? byName(SPAN_ENVIRONMENT_KEYS);
   if (environment !== undefined) reading.environment = environment;
-  const serviceVersion = first(resource, RESOURCE_SERVICE_VERSION_KEYS) ?? first(attributes, SPAN_SERVICE_VERSION_KEYS);
+  const serviceVersion = first(resource, RESOURCE_SERVICE_VERSION_KEYS) ?? byName(SPAN_SERVICE_VERSION_KEYS);
   if (serviceVersion !== undefined) reading.serviceVersion = serviceVersion;
   return reading;
+}
+
+/** The span attribute keys read by name (`TRACE_CONTEXT_KEYS`), for the one pass above. */
+const LOOKED_UP: ReadonlySet<string> = new Set(TRACE_CONTEXT_KEYS);
+
+/** What the one pass makes of a key, as bits: read by name, an AI SDK key, an association property made a tag. */
+const PLAIN = 0;
+const NAMED = 1;
+const AI_SDK = 2;
+const TAG = 4;
+// The same few dozen keys come back on every span: each is looked at once.
+const KINDS = new Map<string, number>();
+const MAX_KNOWN_KEYS = 4096;
+
+function kindOf(key: string): number {
+  let kind = KINDS.get(key);
+  if (kind === undefined) {
+    kind = LOOKED_UP.has(key) ? NAMED : PLAIN;
+    if (key.startsWith('ai.')) kind |= AI_SDK;
+    else if (key.startsWith(ASSOCIATION) && !ASSOCIATION_IDS.has(key)) kind |= TAG;
+    if (KINDS.size >= MAX_KNOWN_KEYS) KINDS.clear();
+    KINDS.set(key, kind);
+  }
+  return kind;
 }
 
 interface AiSdkContext {

@@ -33,6 +33,58 @@ export function keepString(value: unknown): JsonValue | undefined {
   return typeof value === 'string' ? value : parseMaybeJson(value);
 }
 
+/** The keys a reader reads by name, each with its position in what `knownValues` gives. */
+export interface KeyIndex<Name extends string> {
+  readonly at: Readonly<Record<Name, number>>;
+  readonly positions: ReadonlyMap<string, number>;
+  /** One undefined per position: copied for each span (a copy is cheaper than a fill). */
+  readonly empty: readonly unknown[];
+}
+
+export function keyIndex<Name extends string>(keys: Readonly<Record<Name, string>>): KeyIndex<Name> {
+  const at = {} as Record<Name, number>;
+  const positions = new Map<string, number>();
+  for (const name of Object.keys(keys) as Name[]) {
+    const key = keys[name];
+    let position = positions.get(key);
+    if (position === undefined) positions.set(key, (position = positions.size));
+    at[name] = position;
+  }
+  return { at, positions, empty: new Array<unknown>(positions.size).fill(undefined) };
+}
+
+/**
+ * The value of each indexed key in `attributes` by its position (undefined where absent): what a
+ * lookup by name of each gives, from one pass over the keys the object has. A reader knows many
+ * keys and a span has few of them; a lookup of an absent key is the slow kind.
+ */
+export function knownValues(attributes: Attributes, index: KeyIndex<string>): unknown[] {
+  const values = index.empty.slice();
+  if (!ownKeysOnly(attributes)) {
+    // It may inherit some: each key looked up by name.
+    for (const [key, position] of index.positions) values[position] = attributes[key];
+    return values;
+  }
+  for (const key of Object.getOwnPropertyNames(attributes)) {
+    const position = index.positions.get(key);
+    if (position !== undefined) values[position] = attributes[key];
+  }
+  return values;
+}
+
+/**
+ * True when a lookup by name in `record` finds only its own properties (enumerable or not, all of
+ * which `Object.getOwnPropertyNames` lists): its prototype is null, or Object.prototype with no
+ * enumerable property added.
+ */
+export function ownKeysOnly(record: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(record);
+  if (proto === null) return true;
+  if (proto !== Object.prototype) return false;
+  for (const _key in Object.prototype) return false;
+  return true;
+}
+
 export function isAttributes(value: unknown): value is Attributes {
   return isRecord(value);
 }

@@ -54,9 +54,14 @@ import type { IdsReading, SpanReading, SpanReader, UsageReading } from '../readi
 import { content, exceptionError, hasCount, isAttributes, keepString, text } from './values.js';
 import { VERCEL_AI } from '../privacy/content-keys.js';
 
+/** An AI SDK key: the span is of its source. */
+export function isAiSdkKey(key: string): boolean {
+  return key.startsWith('ai.');
+}
+
 export const readVercelAi: SpanReader = (span) => {
   const attributes: Attributes = isAttributes(span?.attributes) ? span.attributes : {};
-  if (!Object.keys(attributes).some((key) => key.startsWith('ai.'))) return undefined;
+  if (!Object.keys(attributes).some(isAiSdkKey)) return undefined;
   const reading: SpanReading = {};
 
   const operationId = text(attributes['ai.operationId']) ?? (text(span?.name)?.startsWith('ai.') ? text(span?.name) : undefined);
