@@ -464,6 +464,11 @@ describe('readSemconv: provider, ids, errors, naming', () => {
     });
   });
 
+  it('the run status of @nexus-otel/instrumentation-azure-ai (azure.ai.agents.run.status); the legacy key first when both are there', () => {
+    expect(readSemconv(span({ 'gen_ai.operation.name': 'invoke_agent', 'azure.ai.agents.run.status': 'expired' }))?.runStatus).toBe('expired');
+    expect(readSemconv(span({ 'gen_ai.thread.run.status': 'failed', 'azure.ai.agents.run.status': 'expired' }))?.runStatus).toBe('failed');
+  });
+
   it('custom lower-case operation names are kept', () => {
     expect(readSemconv(span({ 'gen_ai.operation.name': 'agent_step' }))?.operation).toBe('agent_step');
   });

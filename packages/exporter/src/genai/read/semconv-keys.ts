@@ -46,6 +46,8 @@ export const SEMCONV_KEYS = {
   runId: 'gen_ai.thread.run.id',
   messageId: 'gen_ai.message.id',
   runStatus: 'gen_ai.thread.run.status',
+  /** The same, from @nexus-otel/instrumentation-azure-ai (no convention names a run's status). */
+  azureRunStatus: 'azure.ai.agents.run.status',
 
   promptName: 'gen_ai.prompt.name',
 } as const;

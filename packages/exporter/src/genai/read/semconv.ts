@@ -25,7 +25,7 @@
  * - ids            `gen_ai.agent.id`, `gen_ai.agent.name`, `gen_ai.conversation.id`, `gen_ai.response.id`,
  *                  `gen_ai.thread.id`, `gen_ai.thread.run.id`, `gen_ai.message.id` (thread/run ids swapped
  *                  back when they are `run_…`/`thread_…`: a Python azure-ai-agents list_run_steps bug)
- * - runStatus      `gen_ai.thread.run.status`
+ * - runStatus      `gen_ai.thread.run.status`, else `azure.ai.agents.run.status` (@nexus-otel/instrumentation-azure-ai)
  * - error          `error.type` + status message (`type: message`), else the status message of an
  *                  ERROR span
  *
@@ -80,6 +80,7 @@ const READ = keyIndex({
   responseId: K.responseId,
   messageId: K.messageId,
   runStatus: K.runStatus,
+  azureRunStatus: K.azureRunStatus,
 });
 const A = READ.at;
 
@@ -131,7 +132,7 @@ export const readSemconv: SpanReader = (span) => {
 
   const ids = readIds(values);
   if (ids) reading.ids = ids;
-  const runStatus = text(values[A.runStatus]);
+  const runStatus = text(values[A.runStatus]) ?? text(values[A.azureRunStatus]);
   if (runStatus) reading.runStatus = runStatus;
 
   if (Object.keys(reading).length === 0) return undefined;
