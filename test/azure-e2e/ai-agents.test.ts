@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateKey, startNexusLocal } from '@nexus-otel/local';
 import { NexusSpanExporter } from '@nexus-otel/exporter';
 import { createSelfSignedCert, startFoundryStub } from '@nexus-otel/example-azure-agents/foundry-stub';
-import { createAgentsV1Routes, WEATHER_CALL } from './agents-v1-routes.js';
+import { createAgentsV1Routes } from './agents-v1-routes.js';
+import { manualRun, polledHttpTree } from './agents-scenarios.js';
 import { spanTree } from './span-tree.js';
 import { startAzureTracing } from './tracing.js';
 
@@ -37,48 +38,16 @@ describe('@azure/ai-agents 1.1.0 (HTTP spans only) → NexusSpanExporter → Nex
     const client = new AgentsClient(stub.endpoint, credential, { agent });
 
     // The app's own root span: without it every HTTP span would be a trace of its own.
-    await tracing.tracer.startActiveSpan('weather-math-scenario', async (root) => {
+    const { run, steps, messages } = await tracing.tracer.startActiveSpan('weather-math-scenario', async (root) => {
       try {
-        const created = await client.createAgent('gpt-4o', {
-          name: 'weather-math-agent',
-          instructions: 'You are a helpful agent. Use code interpreter for math and get_current_weather for weather.',
-          tools: [
-            { type: 'code_interpreter' },
-            {
-              type: 'function',
-              function: {
-                name: WEATHER_CALL.name,
-                description: 'Current weather for a city',
-                parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
-              },
-            },
-          ],
-        });
-        const thread = await client.threads.create();
-        await client.messages.create(thread.id, 'user', "What is sqrt(1764)? And what's the weather in Seattle?");
-        let run = await client.runs.create(thread.id, created.id);
-        while (['queued', 'in_progress', 'requires_action'].includes(run.status)) {
-          const action = run.requiredAction;
-          if (action && 'submitToolOutputs' in action) {
-            const outputs = action.submitToolOutputs.toolCalls.map((call) => ({
-              toolCallId: call.id,
-              output: JSON.stringify({ temperature: '12C', condition: 'cloudy' }),
-            }));
-            run = await client.runs.submitToolOutputs(thread.id, run.id, outputs);
-          } else {
-            run = await client.runs.get(thread.id, run.id);
-          }
-        }
-        expect(run.status).toBe('completed');
-        for await (const step of client.runSteps.list(thread.id, run.id)) expect(step.status).toBe('completed');
-        const messages = [];
-        for await (const message of client.messages.list(thread.id)) messages.push(message);
-        expect(messages).toHaveLength(2);
-        await client.deleteAgent(created.id);
+        return await manualRun(client);
       } finally {
         root.end();
       }
     });
+    expect(run.status).toBe('completed');
+    for (const step of steps) expect(step.status).toBe('completed');
+    expect(messages).toHaveLength(2);
     await tracing.shutdown();
 
     // The stub saw the whole run, each request inside the scenario's trace.
@@ -107,20 +76,7 @@ describe('@azure/ai-agents 1.1.0 (HTTP spans only) → NexusSpanExporter → Nex
     expect(trace.agentName).toBe('azure-e2e');
     expect(trace.status).toBe('success');
     expect(trace.metadata).toMatchObject({ agent_id: v1.ids.agent, thread_id: v1.ids.thread, run_id: v1.ids.run });
-    // The exporter's azure-agents-http reader names each `HTTP <METHOD>` span from its http.url.
-    expect(tree).toEqual([
-      'weather-math-scenario',
-      '  create_agent',
-      '  create_thread',
-      '  create_message',
-      '  create_run',
-      '  get_run',
-      '  submit_tool_outputs',
-      '  get_run',
-      '  list_run_steps',
-      '  list_messages',
-      '  delete_agent',
-    ]);
+    expect(tree).toEqual(polledHttpTree('weather-math-scenario'));
     expect(trace.spans.every((s) => s.status === 'ok' && s.error === null)).toBe(true);
   });
 });

@@ -25,10 +25,10 @@ export interface AzureTracing {
  * CommonJS one (`dist/esm/state.js`), so the ESM clients see the same instrumenter. This needs the
  * one copy of `@azure/core-tracing` that pnpm dedupes to (the test fails on "no HTTP spans" if not).
  */
-export function startAzureTracing(exporter: SpanExporter): AzureTracing {
+export function startAzureTracing(exporter: SpanExporter, ...beside: SpanExporter[]): AzureTracing {
   // SimpleSpanProcessor: each span reaches the exporter as it ends; NexusSpanExporter buffers by
-  // trace itself and uploads when the root ends.
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // trace itself and uploads when the root ends. `beside`: exporters an app runs next to it.
+  const provider = new NodeTracerProvider({ spanProcessors: [exporter, ...beside].map((e) => new SimpleSpanProcessor(e)) });
   provider.register();
   const unregister = registerInstrumentations({ instrumentations: [createAzureSdkInstrumentation()], tracerProvider: provider });
   createRequire(import.meta.url)('@azure/core-tracing');

@@ -18,8 +18,12 @@ export interface StubRequest {
 export interface StubReply {
   status?: number;
   body: unknown;
-  /** Server-sent events instead of a JSON body (a streamed Responses call): `event: <type>`, `data: <JSON>`. */
-  events?: ReadonlyArray<{ type: string }>;
+  /**
+   * Server-sent events instead of a JSON body: `event: <type>`, then `data: <JSON of the event>` (a
+   * streamed Responses call), or, when the event has its own `data`, that data: a string as is
+   * (`[DONE]`), else its JSON (the Agents service's `event: thread.run.created` + `data: <run>`).
+   */
+  events?: ReadonlyArray<{ type: string; data?: unknown }>;
 }
 
 /** One service's routes: a reply, or undefined when the route is not one of them. */
@@ -65,7 +69,7 @@ export async function startFoundryStub(tls: SelfSignedCert, routes: StubRoutes):
       served += 1;
       if (reply.events) {
         res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', 'x-ms-request-id': `req-${String(served).padStart(4, '0')}` });
-        res.end(reply.events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''));
+        res.end(reply.events.map((event) => `event: ${event.type}\ndata: ${sseData(event)}\n\n`).join(''));
         return;
       }
       const payload = JSON.stringify(reply.body);
@@ -98,6 +102,12 @@ export async function startFoundryStub(tls: SelfSignedCert, routes: StubRoutes):
         server.close(() => resolve());
       }),
   };
+}
+
+/** One SSE `data:` line: JSON has no raw newlines, so no event needs splitting over several lines. */
+function sseData(event: { type: string; data?: unknown }): string {
+  if (!Object.hasOwn(event, 'data')) return JSON.stringify(event);
+  return typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
 }
 
 function parseJson(text: string): unknown {
