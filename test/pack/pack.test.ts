@@ -24,7 +24,7 @@ const REPOSITORY = 'git+https://github.com/keylightdigital/nexus-otel.git';
 
 /** The published packages, with what their tarballs may weigh (packed, unpacked) before this fails. */
 const PUBLISHED = [
-  { dir: 'exporter', name: '@nexus-otel/exporter', maxPacked: 450_000, maxUnpacked: 2_200_000 },
+  { dir: 'exporter', name: '@nexus-otel/exporter', maxPacked: 480_000, maxUnpacked: 2_200_000 },
   { dir: 'local', name: '@nexus-otel/local', maxPacked: 180_000, maxUnpacked: 800_000 },
   { dir: 'appinsights-local', name: '@nexus-otel/appinsights-local', maxPacked: 30_000, maxUnpacked: 120_000 },
   { dir: 'azure', name: '@nexus-otel/azure', maxPacked: 30_000, maxUnpacked: 130_000 },
