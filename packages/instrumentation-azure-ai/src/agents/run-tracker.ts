@@ -37,8 +37,10 @@ export interface RunStart {
 const MAX_RUNS = 256;
 /** Streamed step start times kept a run (a run has a handful of steps). */
 const MAX_STEPS = 1_000;
-/** Agent names and pending user messages remembered, each. */
+/** Agent names and threads with pending user messages remembered, each. */
 const MAX_REMEMBERED = 256;
+/** User messages kept a thread until its next run. */
+const MAX_PENDING_TEXTS = 32;
 
 /**
  * The spans of agent runs: `invoke_agent <agent>` from the run's creation until a poll or a streamed
@@ -75,6 +77,8 @@ export class RunTracker {
     if (!this.#capture()) return;
     const texts = this.#userTexts.get(threadId) ?? [];
     texts.push(text);
+    // A thread that gets messages and never a run keeps only its latest.
+    if (texts.length > MAX_PENDING_TEXTS) texts.shift();
     remember(this.#userTexts, threadId, texts);
   }
 
