@@ -1,6 +1,7 @@
 import { errorTextOf } from '../map/error-text.js';
 import { spanStatusOf } from '../map/status.js';
 import { millisFromHrTime } from '../map/time.js';
+import { localParentIdOf } from '../otel/span-links.js';
 import type { NexusTraceStatus } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
@@ -40,12 +41,11 @@ export function traceOutcome(
 ): TraceOutcome {
   if (!root) return { status: 'running' };
   const rootReading = readings.get(root.spanContext().spanId);
-  const runs = spans
-    .filter((span) => {
-      const reading = readings.get(span.spanContext().spanId);
-      return reading !== undefined && (reading.runStatus !== undefined || RUN_OPERATIONS.has(reading.operation ?? ''));
-    })
-    .sort((a, b) => (millisFromHrTime(a.endTime) || 0) - (millisFromHrTime(b.endTime) || 0));
+  const candidates = spans.filter((span) => {
+    const reading = readings.get(span.spanContext().spanId);
+    return reading !== undefined && (reading.runStatus !== undefined || RUN_OPERATIONS.has(reading.operation ?? ''));
+  });
+  const runs = outermost(candidates, spans).sort((a, b) => (millisFromHrTime(a.endTime) || 0) - (millisFromHrTime(b.endTime) || 0));
   const lastRun = runs.at(-1);
   const lastReading = lastRun ? readings.get(lastRun.spanContext().spanId) : undefined;
   // Only the last run span's own status: an earlier `queued` is not what the run ended as.
@@ -63,4 +63,25 @@ export function traceOutcome(
     }
   }
   return { status: 'success', ...(runStatus ? { runStatus } : {}) };
+}
+
+/**
+ * The run spans not inside another run span: an outer run span (an `invoke_agent` with its polls
+ * traced inside it) stands for the run. Its own child calls (`get_run`…) end just before it, and
+ * span clocks start at whole milliseconds, so by end time alone a child can seem to end last.
+ */
+function outermost(runs: readonly ReadableSpanLike[], spans: readonly ReadableSpanLike[]): ReadableSpanLike[] {
+  if (runs.length < 2) return [...runs];
+  const ids = new Set(runs.map((span) => span.spanContext().spanId));
+  const byId = new Map<string, ReadableSpanLike>();
+  for (const span of spans) byId.set(span.spanContext().spanId, span);
+  return runs.filter((span) => {
+    let parent = localParentIdOf(span);
+    for (let guard = 0; parent && guard < 1_000; guard += 1) {
+      if (ids.has(parent)) return false;
+      const next = byId.get(parent);
+      parent = next ? localParentIdOf(next) : null;
+    }
+    return true;
+  });
 }

@@ -96,6 +96,28 @@ describe('golden: Python AIAgentsInstrumentor manual run (hand-built sample)', (
   });
 });
 
+describe('the run that decides the trace status', () => {
+  it('is the outer run span, though a call traced inside it seems to end later (span clocks start at whole milliseconds)', () => {
+    const spans = loadFixture('azure/sample-python-azure-ai-agents-manual-run.json').spans.map((s) =>
+      s.spanContext().spanId === '0000000000000009' ? { ...s, spanContext: s.spanContext, attributes: { ...s.attributes, 'gen_ai.thread.run.status': 'expired' } } : s,
+    );
+    const run = spans.find((s) => s.spanContext().spanId === '0000000000000009')!;
+    const [seconds, nanos] = run.endTime;
+    // A poll traced inside the run (as @nexus-otel/instrumentation-azure-ai traces them), its end 0.5 ms past the run's.
+    const poll: ReadableSpanLike = {
+      ...run,
+      name: 'get_thread_run',
+      spanContext: () => ({ ...run.spanContext(), spanId: '00000000000000f1' }),
+      parentSpanContext: { ...run.spanContext(), isRemote: false },
+      attributes: { 'gen_ai.operation.name': 'get_thread_run' },
+      status: { code: 0 },
+      events: [],
+      endTime: nanos + 500_000 < 1e9 ? [seconds, nanos + 500_000] : [seconds + 1, nanos + 500_000 - 1e9],
+    };
+    expect(map([...spans, poll]).header.status).toBe('timeout');
+  });
+});
+
 describe('golden: @azure/ai-projects 1.0.0-beta.3 legacy (captured)', () => {
   const trace = map(loadFixture('azure/captured-legacy-ai-projects-1.0.0-beta.3-content-on.json').spans);
 
