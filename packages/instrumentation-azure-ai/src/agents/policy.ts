@@ -1,6 +1,7 @@
 import { Readable, Transform, pipeline } from 'node:stream';
-import { context, diag, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, PROVIDER, serverAttributes, textMessages } from './attributes.js';
+import { context, diag, SpanKind, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { ATTR, markFailed, PROVIDER, type Failure } from '../attributes.js';
+import { serverAttributes, textMessages } from './attributes.js';
 import { operationOf, type AgentsOperation } from './routes.js';
 import type { RunTracker, TrackedRun } from './run-tracker.js';
 import { SseReader, type SseEvent } from './sse.js';
@@ -75,7 +76,7 @@ async function traceOperation<Req extends PipelineRequestLike, Res extends Pipel
   try {
     response = await context.with(trace.setSpan(context.active(), span), () => next(request));
   } catch (error) {
-    quietly(() => failSpan(span, errorTypeOf(error), errorMessageOf(error)));
+    quietly(() => markFailed(span, thrownFailure(error)));
     span.end();
     throw error;
   }
@@ -107,12 +108,11 @@ function startOperationSpan(operation: AgentsOperation, body: Record<string, unk
 }
 
 function finishOperationSpan(operation: AgentsOperation, body: Record<string, unknown>, response: PipelineResponseLike, span: Span, tracker: RunTracker): void {
-  const answer = record(parseBody(response.bodyAsText));
   if (response.status >= 400) {
-    failWithAnswer(span, response.status, answer);
+    markFailed(span, answerFailure(response));
     return;
   }
-  const id = text(answer?.['id']);
+  const id = text(record(parseBody(response.bodyAsText))?.['id']);
   if (!id) return;
   if (operation.kind === 'create_agent') {
     span.setAttribute(ATTR.agentId, id);
@@ -160,10 +160,13 @@ async function traceRunStart<Req extends PipelineRequestLike, Res extends Pipeli
   try {
     response = await context.with(run.context, () => next(request));
   } catch (error) {
-    quietly(() => tracker.failStart(run, errorTypeOf(error), errorMessageOf(error)));
+    quietly(() => tracker.failStart(run, thrownFailure(error)));
     throw error;
   }
-  quietly(() => readRunAnswer(run, response, body['stream'] === true, tracker, true));
+  quietly(() => {
+    if (response.status >= 400) tracker.failStart(run, answerFailure(response));
+    else readRunAnswer(run, response, body['stream'] === true, tracker, true);
+  });
   return response;
 }
 
@@ -189,22 +192,15 @@ async function traceRunRequest<Req extends PipelineRequestLike, Res extends Pipe
   return response;
 }
 
-/** A run object answered, or a stream of the run's events. */
+/** A successful answer: a run object, or a stream of the run's events. */
 function readRunAnswer(run: TrackedRun, response: PipelineResponseLike, streamed: boolean, tracker: RunTracker, starting: boolean): void {
-  if (response.status >= 400) {
-    if (!starting) return;
-    const answer = record(parseBody(response.bodyAsText));
-    const error = record(answer?.['error']);
-    tracker.failStart(run, text(error?.['code']) ?? String(response.status), text(error?.['message']) ?? `HTTP ${response.status}`);
-    return;
-  }
   if (streamed && response.readableStreamBody) {
     followStream(response, run, tracker);
     return;
   }
   const facts = runOf(parseBody(response.bodyAsText));
   if (facts) tracker.observe(run, facts);
-  else if (starting) tracker.failStart(run, 'unreadable_run', 'the service answered no run object');
+  else if (starting) tracker.failStart(run, { type: 'unreadable_run', message: 'the service answered no run object' });
 }
 
 /** Puts a pass-through in the response's place and reads the run's events as the app reads them. */
@@ -275,24 +271,17 @@ function toolOutputsOf(value: unknown): Array<{ id: string; output?: string }> {
   return out;
 }
 
-function failWithAnswer(span: Span, status: number, answer: Record<string, unknown> | undefined): void {
-  const error = record(answer?.['error']);
-  failSpan(span, text(error?.['code']) ?? String(status), text(error?.['message']) ?? `HTTP ${status}`);
+/** An error answer: the service's `error.code` and `error.message`, else the HTTP status. */
+function answerFailure(response: PipelineResponseLike): Failure {
+  const error = record(record(parseBody(response.bodyAsText))?.['error']);
+  return { type: text(error?.['code']) ?? String(response.status), message: text(error?.['message']) ?? `HTTP ${response.status}` };
 }
 
-function failSpan(span: Span, type: string, message: string): void {
-  span.setAttribute(ATTR.errorType, type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-}
-
-function errorTypeOf(error: unknown): string {
+/** A request that threw: its `code` (`ECONNREFUSED`…) or error name, and its message. */
+function thrownFailure(error: unknown): Failure {
   const code = record(error)?.['code'];
-  if (typeof code === 'string' && code) return code;
-  return error instanceof Error ? error.name : 'Error';
-}
-
-function errorMessageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const type = typeof code === 'string' && code ? code : error instanceof Error ? error.name : 'Error';
+  return { type, message: error instanceof Error ? error.message : String(error) };
 }
 
 function parseBodyQuietly(body: unknown): unknown {

@@ -1,5 +1,6 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, PROVIDER, textMessages, toolCallMessages, toolTypeOf, usageAttributes } from './attributes.js';
+import { SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ATTR, markFailed, PROVIDER, usageAttributes, type Failure } from '../attributes.js';
+import { textMessages, toolCallMessages, toolTypeOf } from './attributes.js';
 import { FINAL_RUN_STATUSES, type RequiredCall, type RunFacts, type StepFacts, type ToolCallFacts } from './wire.js';
 
 /** One run the instrumentation follows, from its creation to the poll or event that shows its end. */
@@ -179,16 +180,15 @@ export class RunTracker {
   }
 
   /** The request that would have created the run failed: the run span ends with its error. */
-  failStart(run: TrackedRun, type: string, message: string): void {
+  failStart(run: TrackedRun, failure: Failure): void {
     if (run.endedAt !== undefined) return;
-    run.span.setAttribute(ATTR.errorType, type);
-    run.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    markFailed(run.span, failure);
     this.#end(run);
   }
 
   /** A stream that ended before it named its run leaves nothing to follow: the span ends. */
   streamEnded(run: TrackedRun): void {
-    if (run.id === undefined && run.endedAt === undefined) this.failStart(run, 'stream_ended', 'the stream ended before the run was created');
+    if (run.id === undefined && run.endedAt === undefined) this.failStart(run, { type: 'stream_ended', message: 'the stream ended before the run was created' });
   }
 
   /** Every run still open ends as it is (the instrumentation is being disabled). */
@@ -221,10 +221,7 @@ export class RunTracker {
     span.setAttributes(usageAttributes(facts.usage));
     span.setAttribute(ATTR.runStatus, status);
     const failure = failureOf(facts, status);
-    if (failure) {
-      span.setAttribute(ATTR.errorType, failure.type);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
-    }
+    if (failure) markFailed(span, failure);
     if (run.outputTexts.length > 0) span.setAttribute(ATTR.outputMessages, textMessages('assistant', run.outputTexts));
     this.#end(run);
   }
@@ -287,12 +284,9 @@ export class RunTracker {
     return attributes;
   }
 
-  #emit(run: TrackedRun, name: string, kind: SpanKind, attributes: Attributes, start: number, end: number, failure: { type: string; message: string } | undefined): void {
+  #emit(run: TrackedRun, name: string, kind: SpanKind, attributes: Attributes, start: number, end: number, failure: Failure | undefined): void {
     const span = this.#tracer().startSpan(name, { kind, attributes, startTime: start }, run.context);
-    if (failure) {
-      span.setAttribute(ATTR.errorType, failure.type);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
-    }
+    if (failure) markFailed(span, failure);
     span.end(end);
   }
 }
@@ -302,7 +296,7 @@ export class RunTracker {
  * → ERROR with a type of their own (`run_expired`, `run_incomplete`) so a backend can tell a timeout
  * from a failure. Cancelled is the app's choice, not an error; `azure.ai.agents.run.status` says it.
  */
-export function failureOf(facts: RunFacts, status: string): { type: string; message: string } | undefined {
+export function failureOf(facts: RunFacts, status: string): Failure | undefined {
   if (status === 'failed') return { type: facts.error?.code ?? 'run_failed', message: facts.error?.message ?? 'run failed' };
   if (status === 'expired') return { type: 'run_expired', message: facts.error?.message ?? 'run expired before it completed' };
   if (status === 'incomplete') return { type: 'run_incomplete', message: facts.incompleteReason ?? facts.error?.message ?? 'run incomplete' };

@@ -1,13 +1,6 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { ATTR, markFailed, usageAttributes } from '../attributes.js';
 import { responseFacts, responseFailure } from './failure.js';
-
-// Current GenAI semantic conventions (@opentelemetry/semantic-conventions incubating), by value:
-// the incubating entry point is not meant to be a runtime dependency.
-export const ATTR_ERROR_TYPE = 'error.type';
-export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
-export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
-export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
-export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 
 const KEPT = new WeakSet<Span>();
 
@@ -19,12 +12,10 @@ export function markResult(span: Span, response: unknown): boolean {
   const failure = responseFailure(response);
   if (!failure) return false;
   const facts = responseFacts(response);
-  if (facts.id !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, facts.id);
-  if (facts.model !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, facts.model);
-  if (facts.inputTokens !== undefined) span.setAttribute(ATTR_GEN_AI_USAGE_INPUT_TOKENS, facts.inputTokens);
-  if (facts.outputTokens !== undefined) span.setAttribute(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, facts.outputTokens);
-  span.setAttribute(ATTR_ERROR_TYPE, failure.type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+  if (facts.id !== undefined) span.setAttribute(ATTR.responseId, facts.id);
+  if (facts.model !== undefined) span.setAttribute(ATTR.responseModel, facts.model);
+  span.setAttributes(usageAttributes(facts));
+  markFailed(span, failure);
   keepError(span);
   return true;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
-import { ATTR } from '../../src/agents/attributes.js';
+import { ATTR } from '../../src/attributes.js';
 
 /** Every attribute name the conventions define, stable and incubating. */
 const DEFINED = new Set(Object.entries(incubating).filter(([name, value]) => name.startsWith('ATTR_') && typeof value === 'string').map(([, value]) => value as string));
