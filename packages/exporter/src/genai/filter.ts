@@ -1,4 +1,4 @@
-import { localParentIdOf } from '../otel/span-links.js';
+import { localAncestorIds, localParentIdOf } from '../otel/span-links.js';
 import { spanStatusOf } from '../map/status.js';
 import { stringAttribute } from '../map/attributes.js';
 import type { ReadableSpanLike } from '../otel/types.js';
@@ -79,12 +79,10 @@ function isGenAiSpan(span: ReadableSpanLike, byId: ReadonlyMap<string, ReadableS
   const sources = readings.get(span.spanContext().spanId)?.sources ?? [];
   if (sources.length === 0) return false;
   if (sources.length > 1 || sources[0] !== 'azure-agents-http') return true;
-  for (let parent = localParentIdOf(span), guard = 0; parent && guard < 1_000; guard += 1) {
-    const above = byId.get(parent);
-    if (!above) break;
-    const aboveSources = readings.get(parent)?.sources ?? [];
+  for (const id of localAncestorIds(span, byId)) {
+    if (!byId.has(id)) break;
+    const aboveSources = readings.get(id)?.sources ?? [];
     if (aboveSources.some((source) => source !== 'azure-agents-http')) return false;
-    parent = localParentIdOf(above);
   }
   return true;
 }

@@ -1,4 +1,4 @@
-import { localParentIdOf } from '../otel/span-links.js';
+import { localAncestorIds } from '../otel/span-links.js';
 import { millisFromHrTime } from '../map/time.js';
 import { priceOf, type ModelPrice, type PriceTable } from './prices.js';
 import type { JsonValue } from '../map/types.js';
@@ -40,11 +40,7 @@ export function rollupMetadata(
   const repeats = new Set<string>();
   for (const span of spans) {
     if (!hasUsage(span.spanContext().spanId)) continue;
-    let parent = localParentIdOf(span);
-    for (let guard = 0; parent && guard < 1_000; guard += 1) {
-      repeats.add(parent);
-      parent = byId.get(parent) ? localParentIdOf(byId.get(parent) as ReadableSpanLike) : null;
-    }
+    for (const id of localAncestorIds(span, byId)) repeats.add(id);
   }
 
   const totals = { input: 0, output: 0, total: 0, cacheRead: 0, cacheCreation: 0, reasoning: 0 };

@@ -1,7 +1,7 @@
 import { errorTextOf } from '../map/error-text.js';
 import { spanStatusOf } from '../map/status.js';
 import { millisFromHrTime } from '../map/time.js';
-import { localParentIdOf } from '../otel/span-links.js';
+import { localAncestorIds } from '../otel/span-links.js';
 import type { NexusTraceStatus } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
@@ -76,12 +76,7 @@ function outermost(runs: readonly ReadableSpanLike[], spans: readonly ReadableSp
   const byId = new Map<string, ReadableSpanLike>();
   for (const span of spans) byId.set(span.spanContext().spanId, span);
   return runs.filter((span) => {
-    let parent = localParentIdOf(span);
-    for (let guard = 0; parent && guard < 1_000; guard += 1) {
-      if (ids.has(parent)) return false;
-      const next = byId.get(parent);
-      parent = next ? localParentIdOf(next) : null;
-    }
+    for (const id of localAncestorIds(span, byId)) if (ids.has(id)) return false;
     return true;
   });
 }

@@ -15,3 +15,16 @@ export function isLocalRoot(span: ReadableSpanLike): boolean {
 export function localParentIdOf(span: ReadableSpanLike): string | null {
   return isLocalRoot(span) ? null : (parentIdOf(span) ?? null);
 }
+
+/**
+ * The ids above a span in this process's trace, nearest first: each parent id, the first one not
+ * in `byId` included (the walk stops there), at most 1,000 (a malformed cycle ends).
+ */
+export function* localAncestorIds(span: ReadableSpanLike, byId: ReadonlyMap<string, ReadableSpanLike>): Generator<string> {
+  let parent = localParentIdOf(span);
+  for (let guard = 0; parent && guard < 1_000; guard += 1) {
+    yield parent;
+    const next = byId.get(parent);
+    parent = next ? localParentIdOf(next) : null;
+  }
+}
