@@ -7,6 +7,7 @@ import type { JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
 import type { Message } from './messages/model.js';
+import { memoByKey } from './memo-by-key.js';
 
 export interface RenderOptions {
   /** false: Nexus gets message structure (roles, part types, tool names) but no content. */
@@ -109,18 +110,11 @@ export function withoutContentKeys(input: JsonValue): JsonValue {
   return Object.keys(kept).length > 0 ? kept : null;
 }
 
-// The same few dozen attribute keys come back on every span: each is tested against the pattern once.
-const RENDERED_KEYS = new Map<string, boolean>();
-const MAX_CACHED_KEYS = 4096;
+// Each attribute key is tested against the pattern once.
+const isRenderedKey = memoByKey((key: string): boolean => RENDERED_KEY.test(key));
 
 function isPlainKey(key: string, captureContent: boolean): boolean {
-  let rendered = RENDERED_KEYS.get(key);
-  if (rendered === undefined) {
-    rendered = RENDERED_KEY.test(key);
-    if (RENDERED_KEYS.size >= MAX_CACHED_KEYS) RENDERED_KEYS.clear();
-    RENDERED_KEYS.set(key, rendered);
-  }
-  return !rendered && mayPassRaw(key, captureContent);
+  return !isRenderedKey(key) && mayPassRaw(key, captureContent);
 }
 
 function startsWithSame(history: Message[], instructions: Message['parts']): boolean {

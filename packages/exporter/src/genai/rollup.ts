@@ -5,6 +5,7 @@ import type { JsonValue } from '../map/types.js';
 import type { ReadableSpanLike } from '../otel/types.js';
 import type { CombinedReading } from './combine.js';
 import type { IdsReading, UsageReading } from './reading.js';
+import { memoByKey } from './memo-by-key.js';
 
 const ID_KEYS: ReadonlyArray<[keyof IdsReading, string]> = [
   ['agentId', 'agent_id'],
@@ -115,22 +116,8 @@ export function rollupMetadata(
   return metadata;
 }
 
-// A handful of tool types come back in every trace: each key is made once.
-const TOOL_CALL_KEYS = new Map<string, string>();
-const MAX_TOOL_TYPES = 256;
-const MAX_TOOL_TYPE_CHARS = 128;
-
-/** `tool_calls_<type>`, the type in snake case. */
-function toolCallsKey(type: string): string {
-  let key = TOOL_CALL_KEYS.get(type);
-  if (key === undefined) {
-    key = `tool_calls_${type.replace(/[^a-z0-9_]+/gi, '_').toLowerCase()}`;
-    if (type.length > MAX_TOOL_TYPE_CHARS) return key;
-    if (TOOL_CALL_KEYS.size >= MAX_TOOL_TYPES) TOOL_CALL_KEYS.clear();
-    TOOL_CALL_KEYS.set(type, key);
-  }
-  return key;
-}
+/** `tool_calls_<type>`, the type in snake case; a handful of tool types come back in every trace. */
+const toolCallsKey = memoByKey((type: string): string => `tool_calls_${type.replace(/[^a-z0-9_]+/gi, '_').toLowerCase()}`, { max: 256, maxKeyChars: 128 });
 
 /**
  * USD of one model call. Cache reads and cache writes are both part of the input tokens: each is

@@ -10,6 +10,8 @@
  * records (`gen_ai.user.message`, `gen_ai.choice`…) are content as a whole, read only into messages.
  */
 
+import { memoByKey } from '../memo-by-key.js';
+
 /** Where instrumentations write the key: span attributes, attributes of these span events, of these log records. */
 export interface ContentCarriers {
   readonly span?: true;
@@ -194,19 +196,8 @@ const RAW_IF_CAPTURED = unionOf(SPAN_ENTRIES.filter((entry) => entry.raw === 'if
 /** A span attribute key's place in the list: not content, or content with its raw policy (`never` wins an overlap). */
 export type KeyClass = 'plain' | RawPolicy;
 
-// The same few dozen attribute keys come back on every span: each is classified once.
-const CLASSES = new Map<string, KeyClass>();
-const MAX_CACHED_KEYS = 4096;
-
-export function classifyKey(key: string): KeyClass {
-  let found = CLASSES.get(key);
-  if (found === undefined) {
-    found = NEVER_RAW.test(key) ? 'never' : RAW_IF_CAPTURED.test(key) ? 'if-captured' : 'plain';
-    if (CLASSES.size >= MAX_CACHED_KEYS) CLASSES.clear();
-    CLASSES.set(key, found);
-  }
-  return found;
-}
+/** Each attribute key is classified once. */
+export const classifyKey = memoByKey((key: string): KeyClass => (NEVER_RAW.test(key) ? 'never' : RAW_IF_CAPTURED.test(key) ? 'if-captured' : 'plain'));
 
 /** Whether a span attribute may be copied raw into a span's `input`, given the capture switch. */
 export function mayPassRaw(key: string, captureContent: boolean): boolean {

@@ -2,6 +2,7 @@ import { MAX_NUMBER_JSON_BYTES, TRUNCATION_MARKER, jsonBytesAtMost, limitField, 
 import { setOwn, wellFormed } from '../../map/attributes.js';
 import type { JsonValue, MappedSpan, MappedTrace, TraceHeader } from '../../map/types.js';
 import { isScrubMarker, redactionMarker, scrubSecrets, secretKeyKind, type SecretKind } from './scrub-secrets.js';
+import { memoByKey } from '../memo-by-key.js';
 
 /** Which Nexus field a string is bound for; `key` is the nearest enclosing object key, when there is one. */
 export interface RedactField {
@@ -355,23 +356,15 @@ interface KeyInfo {
   readonly bytes: number;
 }
 
-// The same few keys (role, parts, type, content…) come back in every object: each is looked at once.
-const KEYS = new Map<string, KeyInfo>();
-const MAX_KNOWN_KEYS = 4096;
-/** Longer keys are looked at each time, not kept (`secretKeyKind` reads no key this long). */
-const MAX_KNOWN_KEY_CHARS = 128;
-
-function keyInfo(key: string): KeyInfo {
-  const known = KEYS.get(key);
-  if (known !== undefined) return known;
-  const name = wellFormed(key);
-  const info: KeyInfo = { name, secret: secretKeyKind(key), bytes: stringBound(name) + 2 };
-  if (key.length <= MAX_KNOWN_KEY_CHARS) {
-    if (KEYS.size >= MAX_KNOWN_KEYS) KEYS.clear();
-    KEYS.set(key, info);
-  }
-  return info;
-}
+// The same few keys (role, parts, type, content…) come back in every object. Longer keys are looked
+// at each time, not kept (`secretKeyKind` reads no key this long).
+const keyInfo = memoByKey(
+  (key: string): KeyInfo => {
+    const name = wellFormed(key);
+    return { name, secret: secretKeyKind(key), bytes: stringBound(name) + 2 };
+  },
+  { maxKeyChars: 128 },
+);
 
 /** A new record with the first `count` entries of `record` (already found clean). */
 function copyKeys(record: Record<string, JsonValue>, keys: readonly string[], count: number): Record<string, JsonValue> {

@@ -26,6 +26,8 @@
  * (a hostile 1 MB string takes tens of milliseconds, see the tests).
  */
 
+import { memoByKey } from '../memo-by-key.js';
+
 export const REDACTED_PREFIX = '[REDACTED:';
 
 export type SecretKind =
@@ -199,16 +201,10 @@ const SECRET_KEYS: ReadonlyMap<string, SecretKind> = new Map([
  */
 export function secretKeyKind(key: string): SecretKind | undefined {
   if (key.length > 128) return undefined;
-  // Every key of every outgoing object asks, and the same few keys (role, parts, content…) ask again and again.
-  const known = KEY_KINDS.get(key);
-  if (known !== undefined) return known === NOT_SECRET ? undefined : known;
-  const last = key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_\s]/g, '');
-  const kind = SECRET_KEYS.get(last);
-  if (KEY_KINDS.size >= MAX_KNOWN_KEYS) KEY_KINDS.clear();
-  KEY_KINDS.set(key, kind ?? NOT_SECRET);
-  return kind;
+  const kind = keyKind(key);
+  return kind === NOT_SECRET ? undefined : kind;
 }
 
 const NOT_SECRET = 0;
-const MAX_KNOWN_KEYS = 4096;
-const KEY_KINDS = new Map<string, SecretKind | typeof NOT_SECRET>();
+// Every key of every outgoing object asks, and the same few keys (role, parts, content…) ask again and again.
+const keyKind = memoByKey((key: string): SecretKind | typeof NOT_SECRET => SECRET_KEYS.get(key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_\s]/g, '')) ?? NOT_SECRET);

@@ -9,6 +9,7 @@ import { isOpenInferenceKey } from './openinference.js';
 import { isTraceloopKey } from './openllmetry.js';
 import { isAttributes } from './values.js';
 import type { ReadableSpanLike } from '../../otel/types.js';
+import { memoByKey } from '../memo-by-key.js';
 
 export const TRACELOOP = 1;
 export const OPENINFERENCE = 2;
@@ -16,19 +17,9 @@ export const AI_SDK = 4;
 /** What to assume when the keys cannot be listed: every reader runs (and fails on its own). */
 export const EVERY_FAMILY = TRACELOOP | OPENINFERENCE | AI_SDK;
 
-// The same few dozen keys come back on every span: each is tested once.
-const FAMILIES = new Map<string, number>();
-const MAX_KNOWN_KEYS = 4096;
-
-function familiesOfKey(key: string): number {
-  let found = FAMILIES.get(key);
-  if (found === undefined) {
-    found = (isTraceloopKey(key) ? TRACELOOP : 0) | (isOpenInferenceKey(key) ? OPENINFERENCE : 0) | (isAiSdkKey(key) ? AI_SDK : 0);
-    if (FAMILIES.size >= MAX_KNOWN_KEYS) FAMILIES.clear();
-    FAMILIES.set(key, found);
-  }
-  return found;
-}
+const familiesOfKey = memoByKey(
+  (key: string): number => (isTraceloopKey(key) ? TRACELOOP : 0) | (isOpenInferenceKey(key) ? OPENINFERENCE : 0) | (isAiSdkKey(key) ? AI_SDK : 0),
+);
 
 /**
  * The families among the span's own attribute keys (`Object.keys`, as the readers list them), as

@@ -35,6 +35,7 @@ import { SEMCONV_KEYS } from './semconv-keys.js';
 import { CONVERSATION_KEYS } from './openllmetry.js';
 import { telemetryMetadata } from './vercel-ai.js';
 import { isAttributes, ownKeysOnly, text } from './values.js';
+import { memoByKey } from '../memo-by-key.js';
 
 export interface TraceContextReading {
   userId?: string;
@@ -157,21 +158,12 @@ const PLAIN = 0;
 const NAMED = 1;
 const AI_SDK = 2;
 const TAG = 4;
-// The same few dozen keys come back on every span: each is looked at once.
-const KINDS = new Map<string, number>();
-const MAX_KNOWN_KEYS = 4096;
-
-function kindOf(key: string): number {
-  let kind = KINDS.get(key);
-  if (kind === undefined) {
-    kind = LOOKED_UP.has(key) ? NAMED : PLAIN;
-    if (key.startsWith('ai.')) kind |= AI_SDK;
-    else if (key.startsWith(ASSOCIATION) && !ASSOCIATION_IDS.has(key)) kind |= TAG;
-    if (KINDS.size >= MAX_KNOWN_KEYS) KINDS.clear();
-    KINDS.set(key, kind);
-  }
+const kindOf = memoByKey((key: string): number => {
+  let kind = LOOKED_UP.has(key) ? NAMED : PLAIN;
+  if (key.startsWith('ai.')) kind |= AI_SDK;
+  else if (key.startsWith(ASSOCIATION) && !ASSOCIATION_IDS.has(key)) kind |= TAG;
   return kind;
-}
+});
 
 interface AiSdkContext {
   userId?: string;
